@@ -80,7 +80,7 @@ check-headers:
 	@bad=$$(grep -lE '#\s*include\s*[<"](postgres|fmgr|utils/|access/|catalog/|executor/|nodes/|storage/|miscadmin)' \
 		$(PURE_SRCS) $(wildcard src/common/*.hpp src/config/*.hpp src/ddl/*.hpp src/mysql/*.hpp src/mysql/*/*.hpp) 2>/dev/null); \
 	 if [ -n "$$bad" ]; then echo "PostgreSQL header in a pure layer: $$bad"; exit 1; fi
-	@bad=$$(grep -lE '#\s*include\s*[<"](mysql|mariadb|ma_)' src/pg/*.cpp src/pg/*.hpp 2>/dev/null); \
+	@bad=$$(grep -lE '#\s*include\s*[<"](mysql\.h|mariadb/|mysql/mysql\.h|ma_[a-z_]*\.h|errmsg\.h|mysqld_error\.h)' src/pg/*.cpp src/pg/*.hpp 2>/dev/null); \
 	 if [ -n "$$bad" ]; then echo "mysql.h in src/pg: $$bad"; exit 1; fi
 	@echo "check-headers: layers are isolated"
 

@@ -10,6 +10,7 @@
 #include "common/cpp_only.hpp"
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,8 +28,8 @@ struct DbConn {
 };
 
 struct TypeOverride {
-    std::string column_type; // MySQL column_type, exact (e.g. "tinyint(1)")
-    std::string override_to; // PostgreSQL type
+    std::string column_type;                  // MySQL column_type, exact (e.g. "tinyint(1)")
+    std::string override_to;                  // PostgreSQL type
     std::vector<std::string> override_tables; // "schema.table", or "*" for all
 };
 
@@ -80,6 +81,11 @@ struct Configuration {
     // Key paths that were present, accepted for pg_chameleon compatibility, and ignored
     // (e.g. "pg_conn", "pid_dir", "log_dir", "rollbar_key").
     std::vector<std::string> ignored_keys;
+    // The value of each ignored key as compact text (same order as ignored_keys), passwords masked.
+    std::vector<std::string> ignored_values;
+    // Full key paths that the file sets to a non-null value (e.g. "sources.mysql.db_conn.port");
+    // EffectiveSettings uses them to tell "file" from "default".
+    std::set<std::string> keys_in_file;
 
     // The source named `source`; throws chameleon::Error (42704) naming the file and listing the
     // sources it defines when there is none.
@@ -88,10 +94,10 @@ struct Configuration {
 
 // One row of chameleon.show_config(): the effective value of every setting.
 struct Setting {
-    std::string source;  // "" for global settings, else the source name
-    std::string key;     // key path relative to the source (or global), e.g. "db_conn.port"
-    std::string value;   // effective value as text; passwords masked as "********"
-    std::string origin;  // "file" (set in the file), "default" (pg_chameleon's default), "ignored"
+    std::string source; // "" for global settings, else the source name
+    std::string key;    // key path relative to the source (or global), e.g. "db_conn.port"
+    std::string value;  // effective value as text; passwords masked as "********"
+    std::string origin; // "file" (set in the file), "default" (pg_chameleon's default), "ignored"
 };
 
 // Validates a configuration name (letters, digits, '_', '-', '.'; no '/', not starting with '.').
@@ -104,9 +110,22 @@ void CheckConfigName(const std::string &name);
 Configuration LoadConfiguration(const std::string &directory, const std::string &name);
 
 // Parses YAML text; `file_label` is used in error messages. Does not check file permissions.
-Configuration ParseConfiguration(const std::string &yaml_text, const std::string &name, const std::string &file_label);
+Configuration ParseConfiguration(const std::string &yaml_text, const std::string &name,
+                                 const std::string &file_label);
 
-// Every effective setting, global ones first then per source, in a stable order.
+// Every effective setting, global ones first then per source, in a stable order:
+//   global:     type_override, fillfactor (one row each, compact text), then the ignored keys present
+//               (origin "ignored", in the order pg_conn, pid_dir, log_dir, log_dest,
+//               log_level, log_days_keep, rollbar_key, rollbar_env);
+//   per source: type, db_conn.host, .port, .user, .password, .charset, .connect_timeout, .read_timeout,
+//               schema_mappings.<origin> (one row per mapping, value = destination schema), limit_tables,
+//               skip_tables, grant_select_to, lock_timeout, my_server_id, replica_batch_size,
+//               replay_max_rows, batch_retention, copy_max_memory, copy_mode, copy_jobs, out_dir,
+//               sleep_loop, on_error_replay, on_error_read, auto_maintenance, gtid_enable,
+//               skip_events.insert, skip_events.update, skip_events.delete, keep_existing_schema,
+//               net_read_timeout.
+// Lists show as "[a.b, c.d]" or "(none)", booleans as "true"/"false", sizes as "300M", a non-empty
+// password as "********".
 std::vector<Setting> EffectiveSettings(const Configuration &configuration);
 
 // The complete, commented config-example.yml written by chameleon.set_configuration_files().

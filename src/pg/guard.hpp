@@ -82,8 +82,8 @@ auto PgCall(Fn &&fn) -> decltype(fn()) {
         if (edata != nullptr)
             throw PgError(edata);
     } else {
-        static_assert(std::is_trivially_copyable_v<Result>, "PgCall returns plain values only");
-        Result result{};
+        static_assert(std::is_scalar_v<Result>, "PgCall returns scalars only (Datum, pointers, numbers)");
+        volatile Result result{}; // not read after a longjmp, but the compiler cannot know
         PG_TRY();
         {
             try {
