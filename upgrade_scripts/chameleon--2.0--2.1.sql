@@ -309,3 +309,10 @@ REVOKE ALL ON FUNCTION chameleon.check_source(text, text) FROM PUBLIC;
 
 -- The API schema is visible to everyone; each control function carries its own privilege.
 GRANT USAGE ON SCHEMA chameleon TO PUBLIC;
+
+-- ---------------------------------------------------------------------------------------------
+-- >>> versions and upgrades (issue 3): add objects of that work below this line
+-- <<< versions and upgrades
+-- ---------------------------------------------------------------------------------------------
+-- >>> initial copy (issue 5): add objects of that work below this line
+-- <<< initial copy
