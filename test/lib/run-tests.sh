@@ -3,8 +3,11 @@
 # and the TAP suite (test/t, real MariaDB). Ends with one line "N passed, N failed" and exits
 # non-zero on any failure.
 #
-#   test/lib/run-tests.sh [--suite unit|regress|tap|all] [--only NAME] [--no-setup]
+#   test/lib/run-tests.sh [--suite unit|regress|tap|all] [--only NAME] [--no-setup] [--pg-root DIR]
 #
+# --pg-root DIR runs against a private copy of PostgreSQL under DIR (made on first use from the
+# system's, then `make install DESTDIR=DIR`), so several people can test side by side without
+# sharing the installed extension files.
 # As root it first installs the Debian packages it needs, builds and installs the extension, and
 # runs the servers as an unprivileged user it creates (PostgreSQL refuses to run as root).
 # --only NAME restricts the chosen suite to one test (gtest filter, regress test name, or TAP file).
@@ -18,15 +21,26 @@ repo=$(cd "$here/../.." && pwd)
 suite=all
 only=""
 setup=1
+pg_root=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --suite) suite=$2; shift 2 ;;
         --only) only=$2; shift 2 ;;
         --no-setup) setup=0; shift ;;
+        --pg-root) pg_root=$2; shift 2 ;;
         *) echo "run-tests.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
 case "$suite" in unit|regress|tap|all) ;; *) echo "run-tests.sh: unknown suite $suite" >&2; exit 2 ;; esac
+
+if [ -n "$pg_root" ]; then
+    mkdir -p "$pg_root/usr/lib/postgresql" "$pg_root/usr/share/postgresql"
+    [ -d "$pg_root/usr/lib/postgresql/15" ] || cp -a /usr/lib/postgresql/15 "$pg_root/usr/lib/postgresql/"
+    [ -d "$pg_root/usr/share/postgresql/15" ] || cp -a /usr/share/postgresql/15 "$pg_root/usr/share/postgresql/"
+    PG_BINDIR="$pg_root/usr/lib/postgresql/15/bin"
+    PG_REGRESS_BIN="$pg_root/usr/lib/postgresql/15/lib/pgxs/src/test/regress/pg_regress"
+    PG_PERL_LIB="$pg_root/usr/lib/postgresql/15/lib/pgxs/src/test/perl"
+fi
 
 passed=0
 failed=0
@@ -57,7 +71,9 @@ if [ "$setup" -eq 1 ]; then
     fi
     make -C "$repo" -j2 >/tmp/chameleon-build.log 2>&1 || { tail -40 /tmp/chameleon-build.log; echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
     make -C "$repo" check-headers || { echo "0 passed, 1 failed"; exit 1; }
-    if [ "$(id -u)" -eq 0 ]; then
+    if [ -n "$pg_root" ]; then
+        make -C "$repo" install DESTDIR="$pg_root" >/tmp/chameleon-install.log 2>&1 || { tail -20 /tmp/chameleon-install.log; echo "0 passed, 1 failed"; exit 1; }
+    elif [ "$(id -u)" -eq 0 ]; then
         make -C "$repo" install >/tmp/chameleon-install.log 2>&1 || { tail -20 /tmp/chameleon-install.log; echo "0 passed, 1 failed"; exit 1; }
     fi
     if [ "$suite" = all ] || [ "$suite" = unit ]; then
