@@ -30,7 +30,8 @@ class Error : public std::runtime_error {
 public:
     explicit Error(const std::string &message, const char *sqlstate = sqlstate::kInternalError,
                    std::string detail = {}, std::string hint = {})
-        : std::runtime_error(message), sqlstate_(sqlstate), detail_(std::move(detail)), hint_(std::move(hint)) {}
+        : std::runtime_error(message), sqlstate_(sqlstate), detail_(std::move(detail)),
+          hint_(std::move(hint)) {}
 
     const char *SqlState() const noexcept { return sqlstate_; }
     const std::string &Detail() const noexcept { return detail_; }

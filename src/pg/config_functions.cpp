@@ -66,7 +66,8 @@ void WriteFile(const std::string &path, const std::string &content) {
     if (rename(temporary.c_str(), path.c_str()) != 0) {
         std::string reason = ErrnoText();
         unlink(temporary.c_str());
-        throw Error("could not rename \"" + temporary + "\" to \"" + path + "\": " + reason, sqlstate::kIoError);
+        throw Error("could not rename \"" + temporary + "\" to \"" + path + "\": " + reason,
+                    sqlstate::kIoError);
     }
 }
 

@@ -66,7 +66,8 @@ int SqlStateToCode(const char *state) noexcept {
     std::free(caught.hint);
 
     if (caught.internal)
-        ereport(ERROR, (errcode(caught.sqlerrcode), errmsg("chameleon internal error in %s: %s", function_name, message)));
+        ereport(ERROR, (errcode(caught.sqlerrcode),
+                        errmsg("chameleon internal error in %s: %s", function_name, message)));
     ereport(ERROR, (errcode(caught.sqlerrcode), errmsg_internal("%s", message),
                     detail != nullptr ? errdetail_internal("%s", detail) : 0,
                     hint != nullptr ? errhint("%s", hint) : 0));

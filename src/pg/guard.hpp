@@ -73,9 +73,7 @@ auto PgCall(Fn &&fn) -> decltype(fn()) {
             }
         }
         PG_CATCH();
-        {
-            edata = detail::TakeErrorData(caller_context);
-        }
+        { edata = detail::TakeErrorData(caller_context); }
         PG_END_TRY();
         if (cpp_exception)
             std::rethrow_exception(cpp_exception);
@@ -93,9 +91,7 @@ auto PgCall(Fn &&fn) -> decltype(fn()) {
             }
         }
         PG_CATCH();
-        {
-            edata = detail::TakeErrorData(caller_context);
-        }
+        { edata = detail::TakeErrorData(caller_context); }
         PG_END_TRY();
         if (cpp_exception)
             std::rethrow_exception(cpp_exception);
@@ -114,6 +110,8 @@ auto PgCall(Fn &&fn) -> decltype(fn()) {
     static Datum name##_body(FunctionCallInfo fcinfo);                                                       \
     extern "C" {                                                                                             \
     PG_FUNCTION_INFO_V1(name);                                                                               \
-    Datum name(PG_FUNCTION_ARGS) { return chameleon::pg::RunGuarded(#name, name##_body, fcinfo); }          \
+    Datum name(PG_FUNCTION_ARGS) {                                                                           \
+        return chameleon::pg::RunGuarded(#name, name##_body, fcinfo);                                        \
+    }                                                                                                        \
     }                                                                                                        \
     static Datum name##_body(FunctionCallInfo fcinfo)

@@ -75,7 +75,8 @@ CHAMELEON_FUNCTION(chameleon_version) {
 CHAMELEON_FUNCTION(chameleon_test_throw_cpp) {
     std::vector<std::string> live_objects{"a", "b"};
     if (PG_GETARG_BOOL(0))
-        throw std::out_of_range("test exception from C++ (" + std::to_string(live_objects.size()) + " objects)");
+        throw std::out_of_range("test exception from C++ (" + std::to_string(live_objects.size()) +
+                                " objects)");
     throw 42; // not derived from std::exception
 }
 

@@ -52,6 +52,11 @@ cleanup() {
     if [ -n "$mariadb_dir" ]; then
         as_test_user bash "$here/mariadb.sh" stop "$mariadb_dir" >/dev/null 2>&1 || true
     fi
+    # Whatever a killed test left running under the scratch directory goes too.
+    if [ -n "$scratch" ]; then
+        pkill -TERM -f -- "--defaults-file=$scratch/" 2>/dev/null || true
+        pkill -TERM -f -- "-D $scratch/" 2>/dev/null || true
+    fi
     if [ -n "$scratch" ] && [ "$failed" -eq 0 ] && [ -z "${CHAMELEON_KEEP_SCRATCH:-}" ]; then
         rm -rf "$scratch"
     fi
