@@ -5,34 +5,8 @@ CREATE EXTENSION chameleon;
 SELECT current_setting('data_directory') AS pgdata \gset
 \setenv PGDATA_DIR :pgdata
 
--- Error text with the (variable) data directory replaced by $PGDATA, plus SQLSTATE, detail, hint.
-CREATE FUNCTION pg_temp.try(query text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    v_state text; v_message text; v_detail text; v_hint text;
-BEGIN
-    EXECUTE query;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
-                            v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
-    RETURN replace(v_state || ': ' || v_message
-                   || coalesce(E'\nDETAIL: ' || nullif(v_detail, ''), '')
-                   || coalesce(E'\nHINT: ' || nullif(v_hint, ''), ''),
-                   current_setting('data_directory'), '$PGDATA');
-END
-$$;
-
--- Writes <config_directory>/<name>.yml, one line per row. COPY creates files with mode 0644:
--- the test sets the modes it needs with chmod.
-CREATE FUNCTION pg_temp.write_config(name text, content text) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format('COPY (SELECT unnest(string_to_array(%L, E''\n''))) TO %L',
-                   content, current_setting('data_directory') || '/chameleon/' || name || '.yml');
-END
-$$;
-
 -- Before set_configuration_files(): no directory, no file.
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config()$$);
+SELECT regress.try($$SELECT * FROM chameleon.show_config()$$);
 
 SELECT replace(chameleon.set_configuration_files(), :'pgdata', '$PGDATA') AS example;
 \! stat -c '%a %n' "$PGDATA_DIR/chameleon" "$PGDATA_DIR/chameleon/config-example.yml" | sed "s|$PGDATA_DIR|\$PGDATA|"
@@ -43,7 +17,7 @@ SELECT replace(chameleon.set_configuration_files(), :'pgdata', '$PGDATA') AS exa
 SELECT * FROM chameleon.show_config('config-example');
 
 -- A minimal source: type, db_conn and schema_mappings; everything else defaults.
-SELECT pg_temp.write_config('default', $$
+SELECT regress.write_config('default', $$
 sources:
   mysql:
     type: mysql
@@ -61,7 +35,7 @@ SELECT count(*) AS settings, count(*) FILTER (WHERE origin = 'default') AS defau
 SELECT count(*) AS password_leaks FROM chameleon.show_config() WHERE value LIKE '%s3cret%';
 
 -- An existing pg_chameleon 2.x file works as is: keys that mean nothing in-process are ignored.
-SELECT pg_temp.write_config('pgchameleon', $$
+SELECT regress.write_config('pgchameleon', $$
 ---
 pid_dir: '~/.pg_chameleon/pid/'
 log_dir: '~/.pg_chameleon/logs/'
@@ -126,15 +100,15 @@ $$);
 SELECT * FROM chameleon.show_config('pgchameleon') WHERE source IS NULL OR origin = 'file' ORDER BY source NULLS FIRST, key;
 
 -- Errors name the file, the key path and what was expected.
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('missing')$$);
-SELECT pg_temp.write_config('badyaml', $$
+SELECT regress.try($$SELECT * FROM chameleon.show_config('missing')$$);
+SELECT regress.write_config('badyaml', $$
 sources:
   mysql:
     type: mysql
     db_conn: {host: "a", port: 3306
 $$);
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('badyaml')$$);
-SELECT pg_temp.write_config('unknownkey', $$
+SELECT regress.try($$SELECT * FROM chameleon.show_config('badyaml')$$);
+SELECT regress.write_config('unknownkey', $$
 sources:
   mysql:
     type: mysql
@@ -145,14 +119,14 @@ sources:
       a: b
     replica_bach_size: 100
 $$);
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('unknownkey')$$);
-SELECT pg_temp.write_config('unknowntop', $$
+SELECT regress.try($$SELECT * FROM chameleon.show_config('unknownkey')$$);
+SELECT regress.write_config('unknowntop', $$
 sourcez:
   mysql:
     type: mysql
 $$);
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('unknowntop')$$);
-SELECT pg_temp.write_config('wrongtype', $$
+SELECT regress.try($$SELECT * FROM chameleon.show_config('unknowntop')$$);
+SELECT regress.write_config('wrongtype', $$
 sources:
   mysql:
     type: mysql
@@ -163,8 +137,8 @@ sources:
     schema_mappings:
       a: b
 $$);
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('wrongtype')$$);
-SELECT pg_temp.write_config('wrongtype2', $$
+SELECT regress.try($$SELECT * FROM chameleon.show_config('wrongtype')$$);
+SELECT regress.write_config('wrongtype2', $$
 sources:
   mysql:
     type: mysql
@@ -174,8 +148,8 @@ sources:
     schema_mappings: [a, b]
     gtid_enable: maybe
 $$);
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('wrongtype2')$$);
-SELECT pg_temp.write_config('badvalue', $$
+SELECT regress.try($$SELECT * FROM chameleon.show_config('wrongtype2')$$);
+SELECT regress.write_config('badvalue', $$
 sources:
   mysql:
     type: mysql
@@ -186,8 +160,8 @@ sources:
       a: b
     copy_max_memory: 300X
 $$);
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('badvalue')$$);
-SELECT pg_temp.write_config('pgsqlsource', $$
+SELECT regress.try($$SELECT * FROM chameleon.show_config('badvalue')$$);
+SELECT regress.write_config('pgsqlsource', $$
 sources:
   pg:
     type: pgsql
@@ -197,8 +171,8 @@ sources:
     schema_mappings:
       a: b
 $$);
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('pgsqlsource')$$);
-SELECT pg_temp.write_config('nomappings', $$
+SELECT regress.try($$SELECT * FROM chameleon.show_config('pgsqlsource')$$);
+SELECT regress.write_config('nomappings', $$
 sources:
   mysql:
     type: mysql
@@ -206,8 +180,8 @@ sources:
       host: localhost
       user: u
 $$);
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('nomappings')$$);
-SELECT pg_temp.write_config('samedest', $$
+SELECT regress.try($$SELECT * FROM chameleon.show_config('nomappings')$$);
+SELECT regress.write_config('samedest', $$
 sources:
   mysql:
     type: mysql
@@ -218,12 +192,12 @@ sources:
       a: same
       c: same
 $$);
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('samedest')$$);
-SELECT pg_temp.write_config('empty', '');
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('empty')$$);
+SELECT regress.try($$SELECT * FROM chameleon.show_config('samedest')$$);
+SELECT regress.write_config('empty', '');
+SELECT regress.try($$SELECT * FROM chameleon.show_config('empty')$$);
 
 -- A file holding a password must not be readable by group or others (as libpq's .pgpass).
-SELECT pg_temp.write_config('open', $$
+SELECT regress.write_config('open', $$
 sources:
   mysql:
     type: mysql
@@ -235,13 +209,13 @@ sources:
       a: b
 $$);
 \! chmod 0644 "$PGDATA_DIR/chameleon/open.yml"
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('open')$$);
+SELECT regress.try($$SELECT * FROM chameleon.show_config('open')$$);
 \! chmod 0640 "$PGDATA_DIR/chameleon/open.yml"
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('open')$$);
+SELECT regress.try($$SELECT * FROM chameleon.show_config('open')$$);
 \! chmod 0600 "$PGDATA_DIR/chameleon/open.yml"
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('open')$$);
+SELECT regress.try($$SELECT * FROM chameleon.show_config('open')$$);
 -- Without a password, a readable file is fine.
-SELECT pg_temp.write_config('open_nopass', $$
+SELECT regress.write_config('open_nopass', $$
 sources:
   mysql:
     type: mysql
@@ -252,16 +226,16 @@ sources:
       a: b
 $$);
 \! chmod 0644 "$PGDATA_DIR/chameleon/open_nopass.yml"
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('open_nopass')$$);
+SELECT regress.try($$SELECT * FROM chameleon.show_config('open_nopass')$$);
 
 -- Configuration names cannot leave the directory.
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('../../postgresql')$$);
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config('')$$);
+SELECT regress.try($$SELECT * FROM chameleon.show_config('../../postgresql')$$);
+SELECT regress.try($$SELECT * FROM chameleon.show_config('')$$);
 
 -- chameleon.config_directory: relative to the data directory, or absolute.
 SET chameleon.config_directory = 'elsewhere/conf';
 SELECT replace(chameleon.set_configuration_files(), :'pgdata', '$PGDATA') AS example;
-SELECT pg_temp.try($$SELECT * FROM chameleon.show_config()$$);
+SELECT regress.try($$SELECT * FROM chameleon.show_config()$$);
 RESET chameleon.config_directory;
 SELECT count(*) > 0 AS default_back FROM chameleon.show_config();
 

@@ -7,28 +7,6 @@ SELECT current_setting('data_directory') AS pgdata \gset
 \setenv PGDATA_DIR :pgdata
 SELECT chameleon.set_configuration_files() IS NOT NULL AS configured;
 
-CREATE FUNCTION pg_temp.try(query text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    v_state text; v_message text; v_detail text; v_hint text;
-BEGIN
-    EXECUTE query;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
-                            v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
-    RETURN replace(v_state || ': ' || v_message
-                   || coalesce(E'\nDETAIL: ' || nullif(v_detail, ''), '')
-                   || coalesce(E'\nHINT: ' || nullif(v_hint, ''), ''),
-                   current_setting('data_directory'), '$PGDATA');
-END
-$$;
-CREATE FUNCTION pg_temp.write_config(name text, content text) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format('COPY (SELECT unnest(string_to_array(%L, E''\n''))) TO %L',
-                   content, current_setting('data_directory') || '/chameleon/' || name || '.yml');
-END
-$$;
-
 -- ---- 2.1 additions: the API and its privileges ----
 SELECT format('%s(%s)', p.proname, pg_get_function_arguments(p.oid)) AS function,
        pg_get_function_result(p.oid) AS returns,
@@ -45,7 +23,7 @@ SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
  ORDER BY c.relname, a.attnum;
 
 -- ---- configurations used below ----
-SELECT pg_temp.write_config('default', $$
+SELECT regress.write_config('default', $$
 sources:
   src_a:
     type: mysql
@@ -69,7 +47,7 @@ sources:
     schema_mappings:
       db_z: dest_z
 $$);
-SELECT pg_temp.write_config('other', $$
+SELECT regress.write_config('other', $$
 sources:
   src_c:
     type: mysql
@@ -97,13 +75,13 @@ SELECT chameleon.add_source('src_c', 'other') AS src_c_id;
 SELECT name, config, schema_mappings FROM sch_chameleon.v_sources ORDER BY id;
 
 -- The rules.
-SELECT pg_temp.try($$SELECT chameleon.add_source('src_a')$$);
-SELECT pg_temp.try($$SELECT chameleon.add_source('src_b')$$);
-SELECT pg_temp.try($$SELECT chameleon.add_source('src_sys')$$);
-SELECT pg_temp.try($$SELECT chameleon.add_source('bad-name')$$);
-SELECT pg_temp.try($$SELECT chameleon.add_source('nosuch')$$);
-SELECT pg_temp.try($$SELECT chameleon.add_source('src_new', 'nofile')$$);
-SELECT pg_temp.try($$SELECT chameleon.add_source(NULL)$$);
+SELECT regress.try($$SELECT chameleon.add_source('src_a')$$);
+SELECT regress.try($$SELECT chameleon.add_source('src_b')$$);
+SELECT regress.try($$SELECT chameleon.add_source('src_sys')$$);
+SELECT regress.try($$SELECT chameleon.add_source('bad-name')$$);
+SELECT regress.try($$SELECT chameleon.add_source('nosuch')$$);
+SELECT regress.try($$SELECT chameleon.add_source('src_new', 'nofile')$$);
+SELECT regress.try($$SELECT chameleon.add_source(NULL)$$);
 -- Nothing of the refused calls stayed behind.
 SELECT count(*) AS sources FROM sch_chameleon.t_sources;
 
@@ -122,7 +100,7 @@ SELECT i_id_source, t.name, t.schema, ARRAY['id']
 SELECT chameleon.update_schema_mappings('src_a');
 
 -- db_a moves to dest_a2, db_b is removed, db_d is added.
-SELECT pg_temp.write_config('default', $$
+SELECT regress.write_config('default', $$
 sources:
   src_a:
     type: mysql
@@ -140,11 +118,11 @@ $$);
 -- Refused while the source has batches not replayed yet.
 INSERT INTO sch_chameleon.t_replica_batch (i_id_source, t_binlog_name, i_binlog_position, b_started, b_processed)
 SELECT i_id_source, 'mysql-bin.000001', 4, true, true FROM sch_chameleon.t_sources WHERE t_source = 'src_a';
-SELECT pg_temp.try($$SELECT chameleon.update_schema_mappings('src_a')$$);
+SELECT regress.try($$SELECT chameleon.update_schema_mappings('src_a')$$);
 DELETE FROM sch_chameleon.t_replica_batch;
 -- Refused while running.
 UPDATE sch_chameleon.t_sources SET enm_status = 'running' WHERE t_source = 'src_a';
-SELECT pg_temp.try($$SELECT chameleon.update_schema_mappings('src_a')$$);
+SELECT regress.try($$SELECT chameleon.update_schema_mappings('src_a')$$);
 UPDATE sch_chameleon.t_sources SET enm_status = 'stopped' WHERE t_source = 'src_a';
 
 SELECT chameleon.update_schema_mappings('src_a');
@@ -154,8 +132,8 @@ SELECT nspname FROM pg_namespace WHERE nspname LIKE 'dest%' ORDER BY 1;
 SELECT * FROM dest_a2.film;
 
 -- A destination that belongs to another source is refused, and nothing changes.
-SELECT pg_temp.try($$SELECT chameleon.update_schema_mappings('src_a', 'conflict')$$);
-SELECT pg_temp.write_config('conflict', $$
+SELECT regress.try($$SELECT chameleon.update_schema_mappings('src_a', 'conflict')$$);
+SELECT regress.write_config('conflict', $$
 sources:
   src_a:
     type: mysql
@@ -163,19 +141,19 @@ sources:
     schema_mappings:
       db_a: dest_c
 $$);
-SELECT pg_temp.try($$SELECT chameleon.update_schema_mappings('src_a', 'conflict')$$);
+SELECT regress.try($$SELECT chameleon.update_schema_mappings('src_a', 'conflict')$$);
 SELECT t_source, jsb_schema_mappings, t_config_name FROM sch_chameleon.t_sources ORDER BY i_id_source;
-SELECT pg_temp.try($$SELECT chameleon.update_schema_mappings('nosuch')$$);
+SELECT regress.try($$SELECT chameleon.update_schema_mappings('nosuch')$$);
 
 -- ---- check_source without a server: one clear line, fast ----
 SELECT check_name, status, value FROM chameleon.check_source('src_a');
-SELECT pg_temp.try($$SELECT * FROM chameleon.check_source('unregistered')$$);
+SELECT regress.try($$SELECT * FROM chameleon.check_source('unregistered')$$);
 -- A source can be checked before it is added, by naming its configuration.
 SELECT check_name, status FROM chameleon.check_source('clash', 'default');
 
 -- ---- drop_source ----
 UPDATE sch_chameleon.t_sources SET enm_status = 'initialising' WHERE t_source = 'src_a';
-SELECT pg_temp.try($$SELECT chameleon.drop_source('src_a')$$);
+SELECT regress.try($$SELECT chameleon.drop_source('src_a')$$);
 UPDATE sch_chameleon.t_sources SET enm_status = 'error' WHERE t_source = 'src_a';
 INSERT INTO sch_chameleon.t_replica_batch (i_id_source, t_binlog_name, i_binlog_position)
 SELECT i_id_source, 'mysql-bin.000001', 4 FROM sch_chameleon.t_sources WHERE t_source = 'src_a';
@@ -189,7 +167,7 @@ SELECT c.relname FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid
  WHERE c.relnamespace = 'sch_chameleon'::regnamespace ORDER BY 1;
 -- The replicated data stays.
 SELECT count(*) AS films_kept FROM dest_a2.film;
-SELECT pg_temp.try($$SELECT chameleon.drop_source('src_a')$$);
+SELECT regress.try($$SELECT chameleon.drop_source('src_a')$$);
 
 -- ---- privileges: control functions are not for PUBLIC ----
 CREATE ROLE source_viewer LOGIN;
