@@ -312,6 +312,93 @@ GRANT USAGE ON SCHEMA chameleon TO PUBLIC;
 
 -- ---------------------------------------------------------------------------------------------
 -- >>> versions and upgrades (issue 3): add objects of that work below this line
+-- Maintenance updates and downgrades refuse while a source is active or in error (pg_chameleon's rule:
+-- sources must be ready, stopped or initialised). Every later step script calls this first.
+CREATE FUNCTION chameleon._check_sources_stopped(action text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $body$
+DECLARE
+    v_list text;
+BEGIN
+    SELECT string_agg(format('%s (%s)', src.t_source, src.enm_status), ', ' ORDER BY src.t_source)
+      INTO v_list
+      FROM sch_chameleon.t_sources src
+     WHERE src.enm_status NOT IN ('ready', 'stopped', 'initialised');
+    IF v_list IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot % extension chameleon while sources are running or in error: %', action, v_list
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Stop them with SELECT chameleon.stop_all_replicas(); reset a source in error with '
+                         'SELECT chameleon.enable_replica(''<source>''); then try again.';
+    END IF;
+END
+$body$;
+
+-- pg_chameleon's stop_all_replicas: every source that is running (or syncing, initialising, synced)
+-- becomes stopped; sources in error stay in error (enable_replica resets them). Returns how many changed.
+CREATE FUNCTION chameleon.stop_all_replicas()
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $body$
+DECLARE
+    v_count integer := 0;
+    rec record;
+BEGIN
+    FOR rec IN
+        SELECT src.i_id_source, src.t_source, src.enm_status::text AS t_status
+          FROM sch_chameleon.t_sources src
+         WHERE src.enm_status IN ('running', 'syncing', 'initialising', 'synced')
+         ORDER BY src.t_source
+           FOR UPDATE
+    LOOP
+        UPDATE sch_chameleon.t_sources SET enm_status = 'stopped' WHERE i_id_source = rec.i_id_source;
+        RAISE NOTICE 'source "%" stopped (it was %)', rec.t_source, rec.t_status;
+        v_count := v_count + 1;
+    END LOOP;
+    RETURN v_count;
+END
+$body$;
+COMMENT ON FUNCTION chameleon.stop_all_replicas() IS
+    'stops every running source (status stopped); sources in error stay so; returns how many were stopped';
+
+-- pg_chameleon's enable_replica: a source in error is reset to stopped (and its maintenance flag
+-- cleared), so that it can start again, or an update can run.
+CREATE FUNCTION chameleon.enable_replica(source text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $body$
+DECLARE
+    v_row sch_chameleon.t_sources;
+BEGIN
+    v_row := chameleon._source_row(source);
+    IF v_row.enm_status IN ('running', 'syncing', 'initialising') THEN
+        RAISE EXCEPTION 'source "%" is %', source, v_row.enm_status
+            USING ERRCODE = 'object_in_use',
+                  HINT = 'enable_replica resets a source in error; stop a running one with chameleon.stop_all_replicas().';
+    END IF;
+    UPDATE sch_chameleon.t_sources
+       SET enm_status = CASE WHEN enm_status = 'error' THEN 'stopped' ELSE enm_status END,
+           b_maintenance = false
+     WHERE i_id_source = v_row.i_id_source;
+    IF v_row.enm_status = 'error' THEN
+        RAISE NOTICE 'source "%" is stopped (it was in error)', source;
+    ELSE
+        RAISE NOTICE 'source "%" is %: not in error, status unchanged', source, v_row.enm_status;
+    END IF;
+END
+$body$;
+COMMENT ON FUNCTION chameleon.enable_replica(text) IS
+    'resets a source in error to stopped (and clears its maintenance flag)';
+
+REVOKE ALL ON FUNCTION chameleon._check_sources_stopped(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon.stop_all_replicas() FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon.enable_replica(text) FROM PUBLIC;
+
+-- This update itself (rolled back whole when it refuses).
+SELECT chameleon._check_sources_stopped('update');
 -- <<< versions and upgrades
 -- ---------------------------------------------------------------------------------------------
 -- >>> initial copy (issue 5): add objects of that work below this line

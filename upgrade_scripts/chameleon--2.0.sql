@@ -1,17 +1,293 @@
-\echo Use "CREATE EXTENSION chameleon" to load this file. \quit
+\echo Use "CREATE EXTENSION chameleon VERSION '2.0'" to load this file. \quit
 --
 -- chameleon 2.0: the pg_chameleon 2.0.10 replica catalogue (schema sch_chameleon), object for object,
 -- as a fresh pg_chameleon 2.0.21 install leaves it, plus the SQL API schema chameleon (version() only;
--- the rest of the API arrives with the 2.0--2.1 step).
+-- the rest of the API arrives with the 2.0--2.1 step). In a database that already holds a catalogue
+-- made by pg_chameleon 2.0.x at catalogue version 2.0.10, the script adopts it (see the adoption block).
 --
 -- Conventions: every name is schema-qualified (the control file installs into pg_catalog), no CREATE OR
 -- REPLACE, functions pin search_path, and every catalogue table and sequence is registered with
 -- pg_extension_config_dump so that pg_dump keeps its rows. The per-source log tables
 -- t_log_replica_<source>_N are created at run time by fn_refresh_parts() and are not extension members.
+-- The 1.7 -> 2.0 migration (chameleon--1.7--2.0.sql) installs the same catalogue: keep the two equal.
 --
 
-CREATE SCHEMA sch_chameleon;
 CREATE SCHEMA chameleon;
+
+-- >>> adoption block (keep identical in every base script; test/t/021_scripts.pl checks it)
+---------------------------------------------------------------------------------------------------------
+-- Adoption of a catalogue left by pg_chameleon. This block is the same in every base script
+-- (chameleon--1.2.sql ... chameleon--1.7.sql and chameleon--2.0.sql). Its two functions are dropped
+-- again at the end of the script.
+--
+-- CREATE EXTENSION in a database that already has a schema sch_chameleon:
+--   1. chameleon._adopt('prepare', <catalogue version>) checks that sch_chameleon.v_version names the
+--      catalogue version being installed, and moves the schema aside (_sch_chameleon_adopted);
+--   2. the script creates the catalogue in sch_chameleon exactly as for a new install;
+--   3. chameleon._adopt('adopt', ...) compares the two object for object: types, tables, columns (by
+--      name: type, NOT NULL, default), constraints, indexes, sequences, views (columns) and routines
+--      (signature and result). On any difference it refuses and lists them all. Otherwise it drops the
+--      new copy, gives the name sch_chameleon back to the existing schema, makes its types, tables and
+--      sequences members of the extension, and replaces pg_chameleon's functions and views by the
+--      extension's. Rows and sequence positions are untouched.
+-- Column order is not compared: pg_chameleon's fresh installs and its upgrade chain order some
+-- columns differently, and both are accepted. Children of t_log_replica that the new catalogue does
+-- not have are run-time log tables (per source): they stay as they are, outside the extension, like
+-- the ones fn_refresh_parts() makes later.
+---------------------------------------------------------------------------------------------------------
+
+-- One row per object of schema p_schema: (kind, name, detail), with the schema's own name written as
+-- sch_chameleon. Relations in p_skip are left out, with their columns, constraints and indexes.
+CREATE FUNCTION chameleon._adopt_describe(p_schema name, p_skip oid[])
+RETURNS TABLE (kind text, name text, detail text)
+LANGUAGE sql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $describe$
+    WITH ns AS (
+        SELECT n.oid FROM pg_namespace AS n WHERE n.nspname = p_schema
+    ), rel AS (
+        SELECT c.oid, c.relname::text AS relname, c.relkind
+        FROM pg_class AS c
+        JOIN ns ON ns.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+          AND c.oid <> ALL (p_skip)
+    ), obj (kind, name, detail) AS (
+        SELECT 'type', t.typname::text,
+               CASE t.typtype
+                   WHEN 'e' THEN 'enum (' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+                                              FROM pg_enum AS e WHERE e.enumtypid = t.oid) || ')'
+                   WHEN 'd' THEN 'domain over ' || format_type(t.typbasetype, t.typtypmod)
+                   ELSE 'composite (' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod),
+                                                            ', ' ORDER BY a.attnum)
+                                          FROM pg_attribute AS a
+                                          WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) || ')'
+               END
+        FROM pg_type AS t
+        JOIN ns ON ns.oid = t.typnamespace
+        WHERE t.typtype IN ('e', 'd')
+           OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class AS c WHERE c.oid = t.typrelid AND c.relkind = 'c'))
+        UNION ALL
+        SELECT CASE r.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' WHEN 'S' THEN 'sequence' ELSE 'relation' END,
+               r.relname,
+               CASE r.relkind
+                   WHEN 'r' THEN coalesce('inherits ' || (SELECT string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno)
+                                                          FROM pg_inherits AS i WHERE i.inhrelid = r.oid), 'table')
+                   WHEN 'v' THEN 'view (' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod),
+                                                                ', ' ORDER BY a.attnum)
+                                              FROM pg_attribute AS a WHERE a.attrelid = r.oid AND a.attnum > 0) || ')'
+                   WHEN 'S' THEN (SELECT format('%s from %s to %s by %s%s, owned by %s', format_type(s.seqtypid, NULL), s.seqmin,
+                                               s.seqmax, s.seqincrement, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END,
+                                               coalesce((SELECT d.refobjid::regclass::text || '.' || quote_ident(a.attname)
+                                                         FROM pg_depend AS d
+                                                         JOIN pg_attribute AS a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                                                         WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid
+                                                           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+                                                         LIMIT 1), 'nothing'))
+                                  FROM pg_sequence AS s WHERE s.seqrelid = r.oid)
+                   ELSE 'relation of kind ' || r.relkind::text
+               END
+        FROM rel AS r
+        UNION ALL
+        SELECT 'column', r.relname || '.' || a.attname::text,
+               format_type(a.atttypid, a.atttypmod)
+               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+               || coalesce(' default ' || pg_get_expr(ad.adbin, ad.adrelid), '')
+        FROM rel AS r
+        JOIN pg_attribute AS a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+        LEFT JOIN pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+        WHERE r.relkind IN ('r', 'p', 'f')
+        UNION ALL
+        SELECT 'constraint', r.relname || '.' || con.conname::text, pg_get_constraintdef(con.oid)
+        FROM rel AS r
+        JOIN pg_constraint AS con ON con.conrelid = r.oid
+        UNION ALL
+        SELECT 'index', ic.relname::text, pg_get_indexdef(ic.oid)
+        FROM rel AS r
+        JOIN pg_index AS x ON x.indrelid = r.oid
+        JOIN pg_class AS ic ON ic.oid = x.indexrelid
+        UNION ALL
+        SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'p' THEN 'procedure' ELSE 'function' END,
+               p.proname::text || '(' || oidvectortypes(p.proargtypes) || ')',
+               CASE WHEN p.prokind = 'p' THEN 'procedure' ELSE 'returns ' || pg_get_function_result(p.oid) END
+        FROM pg_proc AS p
+        JOIN ns ON ns.oid = p.pronamespace
+    )
+    SELECT obj.kind,
+           replace(obj.name, quote_ident(p_schema) || '.', 'sch_chameleon.'),
+           replace(obj.detail, quote_ident(p_schema) || '.', 'sch_chameleon.')
+    FROM obj
+$describe$;
+
+CREATE FUNCTION chameleon._adopt(p_phase text, p_catalogue text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $adopt$
+DECLARE
+    c_held CONSTANT name := '_sch_chameleon_adopted';
+    v_found text;
+    v_hint text;
+    v_skip oid[];
+    v_differences text;
+    v_definitions text[];
+    v_statement text;
+    rec record;
+BEGIN
+    IF p_phase = 'prepare' THEN
+        IF to_regnamespace('sch_chameleon') IS NULL THEN
+            RETURN;
+        END IF;
+        IF to_regnamespace(c_held) IS NOT NULL THEN
+            RAISE EXCEPTION 'schema % already exists', c_held
+                USING ERRCODE = 'duplicate_schema',
+                      HINT = 'It is not used by pg_chameleon nor by chameleon: drop or rename it, then try again.';
+        END IF;
+        -- A catalogue names its version in v_version: a catalogue at another version gets a precise answer.
+        IF to_regclass('sch_chameleon.v_version') IS NOT NULL THEN
+            BEGIN
+                EXECUTE 'SELECT t_version::text FROM sch_chameleon.v_version' INTO v_found;
+            EXCEPTION WHEN OTHERS THEN
+                v_found := NULL;
+            END;
+        END IF;
+        IF v_found IS NOT NULL AND v_found <> p_catalogue THEN
+            v_hint := CASE
+                WHEN v_found IN ('1.2', '1.3', '1.4', '1.5', '1.6', '1.7') THEN
+                    format('Adopt it with CREATE EXTENSION chameleon VERSION %L, then bring it up to date with '
+                           'ALTER EXTENSION chameleon UPDATE (see "Upgrading" in the README).', v_found)
+                WHEN v_found = '2.0.10' THEN
+                    'Adopt it with CREATE EXTENSION chameleon VERSION ''2.0'', or with CREATE EXTENSION chameleon, '
+                    'which adopts it and updates it to the current version.'
+                WHEN v_found LIKE '2.%' THEN
+                    'chameleon adopts pg_chameleon 2.x catalogues at version 2.0.10: upgrade it first with '
+                    'pg_chameleon 2.0.21 (chameleon upgrade_replica_schema).'
+                ELSE
+                    'chameleon adopts pg_chameleon 1.x catalogues from version 1.2 on: upgrade it first with '
+                    'pg_chameleon 1.8.2 (chameleon.py upgrade_schema).'
+            END;
+            RAISE EXCEPTION 'schema sch_chameleon holds a pg_chameleon catalogue at version %, not %', v_found, p_catalogue
+                USING ERRCODE = 'object_not_in_prerequisite_state', HINT = v_hint;
+        END IF;
+        EXECUTE format('ALTER SCHEMA sch_chameleon RENAME TO %I', c_held);
+        RETURN;
+    END IF;
+
+    IF p_phase <> 'adopt' THEN
+        RAISE EXCEPTION 'chameleon._adopt: unknown phase %', p_phase;
+    END IF;
+    IF to_regnamespace(c_held) IS NULL THEN
+        RETURN;     -- a new install
+    END IF;
+
+    -- Run-time log tables of the existing catalogue: children of t_log_replica the new one has not.
+    SELECT coalesce(array_agg(i.inhrelid), '{}')
+    INTO v_skip
+    FROM pg_inherits AS i
+    JOIN pg_class AS child ON child.oid = i.inhrelid
+    WHERE i.inhparent = to_regclass(format('%I.t_log_replica', c_held))
+      AND to_regclass(format('sch_chameleon.%I', child.relname)) IS NULL;
+
+    SELECT string_agg(d.line, E'\n' ORDER BY d.ord, d.name)
+    INTO v_differences
+    FROM (
+        SELECT array_position(ARRAY['type', 'table', 'column', 'constraint', 'index', 'sequence', 'view', 'relation',
+                                    'function', 'aggregate', 'procedure'], coalesce(f.kind, h.kind)) AS ord,
+               coalesce(f.name, h.name) AS name,
+               CASE
+                   WHEN h.name IS NULL THEN format('missing %s %s: %s', f.kind, f.name, f.detail)
+                   WHEN f.name IS NULL THEN format('unexpected %s %s: %s', h.kind, h.name, h.detail)
+                   ELSE format('%s %s: %s, expected %s', f.kind, f.name, h.detail, f.detail)
+               END AS line
+        FROM chameleon._adopt_describe('sch_chameleon', '{}') AS f
+        FULL JOIN chameleon._adopt_describe(c_held, v_skip) AS h ON h.kind = f.kind AND h.name = f.name
+        WHERE f.detail IS DISTINCT FROM h.detail
+    ) AS d;
+
+    IF v_differences IS NOT NULL THEN
+        RAISE EXCEPTION 'schema sch_chameleon does not match the pg_chameleon % catalogue', p_catalogue
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = v_differences,
+                  HINT = 'CREATE EXTENSION adopts a catalogue left unchanged by pg_chameleon at that version. '
+                         'To install a new catalogue instead, rename or drop schema sch_chameleon.';
+    END IF;
+
+    -- The extension's routines and views, to be made again over the adopted tables.
+    v_definitions := ARRAY(
+        SELECT def.statement
+        FROM (
+            SELECT 1 AS ord, p.proname::text AS name, pg_get_functiondef(p.oid) AS statement
+            FROM pg_proc AS p
+            WHERE p.pronamespace = 'sch_chameleon'::regnamespace AND p.prokind IN ('f', 'p')
+            UNION ALL
+            SELECT 2, p.proname::text,
+                   format('CREATE AGGREGATE %s (SFUNC = %s, STYPE = %s%s%s)', p.oid::regprocedure, a.aggtransfn::regproc,
+                          format_type(a.aggtranstype, NULL),
+                          CASE WHEN a.aggfinalfn <> 0 THEN ', FINALFUNC = ' || a.aggfinalfn::regproc::text ELSE '' END,
+                          CASE WHEN a.agginitval IS NOT NULL THEN ', INITCOND = ' || quote_literal(a.agginitval) ELSE '' END)
+            FROM pg_proc AS p
+            JOIN pg_aggregate AS a ON a.aggfnoid = p.oid
+            WHERE p.pronamespace = 'sch_chameleon'::regnamespace
+            UNION ALL
+            SELECT 3, c.relname::text, format('CREATE VIEW sch_chameleon.%I AS %s', c.relname, pg_get_viewdef(c.oid))
+            FROM pg_class AS c
+            WHERE c.relnamespace = 'sch_chameleon'::regnamespace AND c.relkind = 'v'
+        ) AS def
+        ORDER BY def.ord, def.name);
+
+    EXECUTE 'DROP SCHEMA sch_chameleon CASCADE';
+
+    -- pg_chameleon's views and routines make way for the extension's.
+    FOR rec IN
+        SELECT c.relname FROM pg_class AS c
+        WHERE c.relnamespace = to_regnamespace(c_held) AND c.relkind = 'v'
+    LOOP
+        EXECUTE format('DROP VIEW %I.%I', c_held, rec.relname);
+    END LOOP;
+    FOR rec IN
+        SELECT p.oid::regprocedure AS signature, p.prokind
+        FROM pg_proc AS p
+        WHERE p.pronamespace = to_regnamespace(c_held)
+        ORDER BY p.prokind = 'a' DESC
+    LOOP
+        EXECUTE format('DROP %s %s', CASE rec.prokind WHEN 'a' THEN 'AGGREGATE' WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
+                       rec.signature);
+    END LOOP;
+
+    EXECUTE format('ALTER SCHEMA %I RENAME TO sch_chameleon', c_held);
+    EXECUTE 'ALTER EXTENSION chameleon ADD SCHEMA sch_chameleon';
+    FOR rec IN
+        SELECT t.typname
+        FROM pg_type AS t
+        WHERE t.typnamespace = 'sch_chameleon'::regnamespace
+          AND (t.typtype IN ('e', 'd')
+               OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class AS c WHERE c.oid = t.typrelid AND c.relkind = 'c')))
+        ORDER BY t.typname
+    LOOP
+        EXECUTE format('ALTER EXTENSION chameleon ADD TYPE sch_chameleon.%I', rec.typname);
+    END LOOP;
+    FOR rec IN
+        SELECT c.relname, c.relkind
+        FROM pg_class AS c
+        WHERE c.relnamespace = 'sch_chameleon'::regnamespace
+          AND c.relkind IN ('r', 'S')
+          AND c.oid <> ALL (v_skip)
+        ORDER BY c.relkind, c.relname
+    LOOP
+        EXECUTE format('ALTER EXTENSION chameleon ADD %s sch_chameleon.%I',
+                       CASE rec.relkind WHEN 'r' THEN 'TABLE' ELSE 'SEQUENCE' END, rec.relname);
+    END LOOP;
+    FOREACH v_statement IN ARRAY v_definitions LOOP
+        EXECUTE v_statement;
+    END LOOP;
+END
+$adopt$;
+
+-- <<< adoption block
+
+SELECT chameleon._adopt('prepare', '2.0.10');
+
+CREATE SCHEMA sch_chameleon;
 
 ---------------------------------------------------------------------------------------------------------
 -- Types
@@ -228,36 +504,6 @@ CREATE TABLE sch_chameleon.t_fkeys (
 CREATE UNIQUE INDEX idx_t_fkeys_idx_table_schema
     ON sch_chameleon.t_fkeys (v_schema_name, v_table_name, v_constraint_name);
 
----------------------------------------------------------------------------------------------------------
--- pg_dump keeps the rows (and sequence positions) of the catalogue
----------------------------------------------------------------------------------------------------------
-
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_error_log', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_error_log_i_id_log_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_sources', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_sources_i_id_source_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_last_received', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_last_received_i_id_source_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_last_replayed', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_last_replayed_i_id_source_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_replica_batch', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_replica_batch_i_id_batch_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_log_replica', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_log_replica_i_id_event_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_log_replica_i_id_batch_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_replica_tables', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_replica_tables_i_id_table_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_discarded_rows', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_discarded_rows_i_id_row_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_batch_events', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_indexes', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_indexes_i_id_index_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_pkeys', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_pkeys_i_id_pkey_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_ukeys', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_ukeys_i_id_ukey_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_fkeys', '');
-SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_fkeys_i_id_fkey_seq', '');
 
 ---------------------------------------------------------------------------------------------------------
 -- Functions
@@ -558,9 +804,6 @@ BEGIN
 END;
 $function$;
 
--- Control functions: not for PUBLIC.
-REVOKE ALL ON FUNCTION sch_chameleon.fn_refresh_parts() FROM PUBLIC;
-REVOKE ALL ON FUNCTION sch_chameleon.fn_replay_mysql(integer, integer, boolean) FROM PUBLIC;
 
 -- Binlog coordinates are text[] pairs {file, position}. Files compare by their numeric suffix (the part
 -- after the last '.', e.g. mysql-bin.000010 -> 10), positions as numbers. {0,0} is the initial state.
@@ -701,6 +944,44 @@ CREATE VIEW sch_chameleon.v_fkeys AS
     WHERE con.contype = 'f'
       AND tab_ref.relkind = 'r';
 
+-- An existing pg_chameleon catalogue takes the place of the one just made (see above).
+SELECT chameleon._adopt('adopt', '2.0.10');
+
+-- Control functions: not for PUBLIC.
+REVOKE ALL ON FUNCTION sch_chameleon.fn_refresh_parts() FROM PUBLIC;
+REVOKE ALL ON FUNCTION sch_chameleon.fn_replay_mysql(integer, integer, boolean) FROM PUBLIC;
+
+---------------------------------------------------------------------------------------------------------
+-- pg_dump keeps the rows (and sequence positions) of the catalogue
+---------------------------------------------------------------------------------------------------------
+
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_error_log', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_error_log_i_id_log_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_sources', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_sources_i_id_source_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_last_received', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_last_received_i_id_source_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_last_replayed', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_last_replayed_i_id_source_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_replica_batch', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_replica_batch_i_id_batch_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_log_replica', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_log_replica_i_id_event_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_log_replica_i_id_batch_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_replica_tables', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_replica_tables_i_id_table_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_discarded_rows', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_discarded_rows_i_id_row_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_batch_events', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_indexes', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_indexes_i_id_index_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_pkeys', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_pkeys_i_id_pkey_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_ukeys', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_ukeys_i_id_ukey_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_fkeys', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_fkeys_i_id_fkey_seq', '');
+
 ---------------------------------------------------------------------------------------------------------
 -- SQL API (schema chameleon); the 2.0--2.1 step adds the rest
 ---------------------------------------------------------------------------------------------------------
@@ -709,3 +990,7 @@ CREATE FUNCTION chameleon.version()
 RETURNS text
 LANGUAGE C STRICT
 AS 'MODULE_PATHNAME', 'chameleon_version';
+
+-- The adoption helpers are not part of the extension.
+DROP FUNCTION chameleon._adopt(text, text);
+DROP FUNCTION chameleon._adopt_describe(name, oid[]);

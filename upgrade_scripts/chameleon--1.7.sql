@@ -1,0 +1,822 @@
+\echo Use "CREATE EXTENSION chameleon VERSION '1.7'" to load this file. \quit
+--
+-- chameleon 1.7: the pg_chameleon replica catalogue 1.7 (pg_chameleon 1.8.2, the last 1.x), object for
+-- object, plus chameleon.upgrade_replica_schema(), the entry point of the migration to 2.x.
+--
+-- Conventions: every name is schema-qualified (the control file installs into pg_catalog), functions
+-- pin search_path, every catalogue table and sequence is registered with pg_extension_config_dump so
+-- that pg_dump keeps its rows. Per-source log tables are made at run time and are not extension members.
+-- In a database that already holds a pg_chameleon catalogue at this version, the script adopts it
+-- (see the adoption block).
+--
+
+CREATE SCHEMA chameleon;
+
+-- >>> adoption block (keep identical in every base script; test/t/021_scripts.pl checks it)
+---------------------------------------------------------------------------------------------------------
+-- Adoption of a catalogue left by pg_chameleon. This block is the same in every base script
+-- (chameleon--1.2.sql ... chameleon--1.7.sql and chameleon--2.0.sql). Its two functions are dropped
+-- again at the end of the script.
+--
+-- CREATE EXTENSION in a database that already has a schema sch_chameleon:
+--   1. chameleon._adopt('prepare', <catalogue version>) checks that sch_chameleon.v_version names the
+--      catalogue version being installed, and moves the schema aside (_sch_chameleon_adopted);
+--   2. the script creates the catalogue in sch_chameleon exactly as for a new install;
+--   3. chameleon._adopt('adopt', ...) compares the two object for object: types, tables, columns (by
+--      name: type, NOT NULL, default), constraints, indexes, sequences, views (columns) and routines
+--      (signature and result). On any difference it refuses and lists them all. Otherwise it drops the
+--      new copy, gives the name sch_chameleon back to the existing schema, makes its types, tables and
+--      sequences members of the extension, and replaces pg_chameleon's functions and views by the
+--      extension's. Rows and sequence positions are untouched.
+-- Column order is not compared: pg_chameleon's fresh installs and its upgrade chain order some
+-- columns differently, and both are accepted. Children of t_log_replica that the new catalogue does
+-- not have are run-time log tables (per source): they stay as they are, outside the extension, like
+-- the ones fn_refresh_parts() makes later.
+---------------------------------------------------------------------------------------------------------
+
+-- One row per object of schema p_schema: (kind, name, detail), with the schema's own name written as
+-- sch_chameleon. Relations in p_skip are left out, with their columns, constraints and indexes.
+CREATE FUNCTION chameleon._adopt_describe(p_schema name, p_skip oid[])
+RETURNS TABLE (kind text, name text, detail text)
+LANGUAGE sql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $describe$
+    WITH ns AS (
+        SELECT n.oid FROM pg_namespace AS n WHERE n.nspname = p_schema
+    ), rel AS (
+        SELECT c.oid, c.relname::text AS relname, c.relkind
+        FROM pg_class AS c
+        JOIN ns ON ns.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+          AND c.oid <> ALL (p_skip)
+    ), obj (kind, name, detail) AS (
+        SELECT 'type', t.typname::text,
+               CASE t.typtype
+                   WHEN 'e' THEN 'enum (' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+                                              FROM pg_enum AS e WHERE e.enumtypid = t.oid) || ')'
+                   WHEN 'd' THEN 'domain over ' || format_type(t.typbasetype, t.typtypmod)
+                   ELSE 'composite (' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod),
+                                                            ', ' ORDER BY a.attnum)
+                                          FROM pg_attribute AS a
+                                          WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) || ')'
+               END
+        FROM pg_type AS t
+        JOIN ns ON ns.oid = t.typnamespace
+        WHERE t.typtype IN ('e', 'd')
+           OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class AS c WHERE c.oid = t.typrelid AND c.relkind = 'c'))
+        UNION ALL
+        SELECT CASE r.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' WHEN 'S' THEN 'sequence' ELSE 'relation' END,
+               r.relname,
+               CASE r.relkind
+                   WHEN 'r' THEN coalesce('inherits ' || (SELECT string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno)
+                                                          FROM pg_inherits AS i WHERE i.inhrelid = r.oid), 'table')
+                   WHEN 'v' THEN 'view (' || (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod),
+                                                                ', ' ORDER BY a.attnum)
+                                              FROM pg_attribute AS a WHERE a.attrelid = r.oid AND a.attnum > 0) || ')'
+                   WHEN 'S' THEN (SELECT format('%s from %s to %s by %s%s, owned by %s', format_type(s.seqtypid, NULL), s.seqmin,
+                                               s.seqmax, s.seqincrement, CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END,
+                                               coalesce((SELECT d.refobjid::regclass::text || '.' || quote_ident(a.attname)
+                                                         FROM pg_depend AS d
+                                                         JOIN pg_attribute AS a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                                                         WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid
+                                                           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+                                                         LIMIT 1), 'nothing'))
+                                  FROM pg_sequence AS s WHERE s.seqrelid = r.oid)
+                   ELSE 'relation of kind ' || r.relkind::text
+               END
+        FROM rel AS r
+        UNION ALL
+        SELECT 'column', r.relname || '.' || a.attname::text,
+               format_type(a.atttypid, a.atttypmod)
+               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+               || coalesce(' default ' || pg_get_expr(ad.adbin, ad.adrelid), '')
+        FROM rel AS r
+        JOIN pg_attribute AS a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+        LEFT JOIN pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+        WHERE r.relkind IN ('r', 'p', 'f')
+        UNION ALL
+        SELECT 'constraint', r.relname || '.' || con.conname::text, pg_get_constraintdef(con.oid)
+        FROM rel AS r
+        JOIN pg_constraint AS con ON con.conrelid = r.oid
+        UNION ALL
+        SELECT 'index', ic.relname::text, pg_get_indexdef(ic.oid)
+        FROM rel AS r
+        JOIN pg_index AS x ON x.indrelid = r.oid
+        JOIN pg_class AS ic ON ic.oid = x.indexrelid
+        UNION ALL
+        SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'p' THEN 'procedure' ELSE 'function' END,
+               p.proname::text || '(' || oidvectortypes(p.proargtypes) || ')',
+               CASE WHEN p.prokind = 'p' THEN 'procedure' ELSE 'returns ' || pg_get_function_result(p.oid) END
+        FROM pg_proc AS p
+        JOIN ns ON ns.oid = p.pronamespace
+    )
+    SELECT obj.kind,
+           replace(obj.name, quote_ident(p_schema) || '.', 'sch_chameleon.'),
+           replace(obj.detail, quote_ident(p_schema) || '.', 'sch_chameleon.')
+    FROM obj
+$describe$;
+
+CREATE FUNCTION chameleon._adopt(p_phase text, p_catalogue text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $adopt$
+DECLARE
+    c_held CONSTANT name := '_sch_chameleon_adopted';
+    v_found text;
+    v_hint text;
+    v_skip oid[];
+    v_differences text;
+    v_definitions text[];
+    v_statement text;
+    rec record;
+BEGIN
+    IF p_phase = 'prepare' THEN
+        IF to_regnamespace('sch_chameleon') IS NULL THEN
+            RETURN;
+        END IF;
+        IF to_regnamespace(c_held) IS NOT NULL THEN
+            RAISE EXCEPTION 'schema % already exists', c_held
+                USING ERRCODE = 'duplicate_schema',
+                      HINT = 'It is not used by pg_chameleon nor by chameleon: drop or rename it, then try again.';
+        END IF;
+        -- A catalogue names its version in v_version: a catalogue at another version gets a precise answer.
+        IF to_regclass('sch_chameleon.v_version') IS NOT NULL THEN
+            BEGIN
+                EXECUTE 'SELECT t_version::text FROM sch_chameleon.v_version' INTO v_found;
+            EXCEPTION WHEN OTHERS THEN
+                v_found := NULL;
+            END;
+        END IF;
+        IF v_found IS NOT NULL AND v_found <> p_catalogue THEN
+            v_hint := CASE
+                WHEN v_found IN ('1.2', '1.3', '1.4', '1.5', '1.6', '1.7') THEN
+                    format('Adopt it with CREATE EXTENSION chameleon VERSION %L, then bring it up to date with '
+                           'ALTER EXTENSION chameleon UPDATE (see "Upgrading" in the README).', v_found)
+                WHEN v_found = '2.0.10' THEN
+                    'Adopt it with CREATE EXTENSION chameleon VERSION ''2.0'', or with CREATE EXTENSION chameleon, '
+                    'which adopts it and updates it to the current version.'
+                WHEN v_found LIKE '2.%' THEN
+                    'chameleon adopts pg_chameleon 2.x catalogues at version 2.0.10: upgrade it first with '
+                    'pg_chameleon 2.0.21 (chameleon upgrade_replica_schema).'
+                ELSE
+                    'chameleon adopts pg_chameleon 1.x catalogues from version 1.2 on: upgrade it first with '
+                    'pg_chameleon 1.8.2 (chameleon.py upgrade_schema).'
+            END;
+            RAISE EXCEPTION 'schema sch_chameleon holds a pg_chameleon catalogue at version %, not %', v_found, p_catalogue
+                USING ERRCODE = 'object_not_in_prerequisite_state', HINT = v_hint;
+        END IF;
+        EXECUTE format('ALTER SCHEMA sch_chameleon RENAME TO %I', c_held);
+        RETURN;
+    END IF;
+
+    IF p_phase <> 'adopt' THEN
+        RAISE EXCEPTION 'chameleon._adopt: unknown phase %', p_phase;
+    END IF;
+    IF to_regnamespace(c_held) IS NULL THEN
+        RETURN;     -- a new install
+    END IF;
+
+    -- Run-time log tables of the existing catalogue: children of t_log_replica the new one has not.
+    SELECT coalesce(array_agg(i.inhrelid), '{}')
+    INTO v_skip
+    FROM pg_inherits AS i
+    JOIN pg_class AS child ON child.oid = i.inhrelid
+    WHERE i.inhparent = to_regclass(format('%I.t_log_replica', c_held))
+      AND to_regclass(format('sch_chameleon.%I', child.relname)) IS NULL;
+
+    SELECT string_agg(d.line, E'\n' ORDER BY d.ord, d.name)
+    INTO v_differences
+    FROM (
+        SELECT array_position(ARRAY['type', 'table', 'column', 'constraint', 'index', 'sequence', 'view', 'relation',
+                                    'function', 'aggregate', 'procedure'], coalesce(f.kind, h.kind)) AS ord,
+               coalesce(f.name, h.name) AS name,
+               CASE
+                   WHEN h.name IS NULL THEN format('missing %s %s: %s', f.kind, f.name, f.detail)
+                   WHEN f.name IS NULL THEN format('unexpected %s %s: %s', h.kind, h.name, h.detail)
+                   ELSE format('%s %s: %s, expected %s', f.kind, f.name, h.detail, f.detail)
+               END AS line
+        FROM chameleon._adopt_describe('sch_chameleon', '{}') AS f
+        FULL JOIN chameleon._adopt_describe(c_held, v_skip) AS h ON h.kind = f.kind AND h.name = f.name
+        WHERE f.detail IS DISTINCT FROM h.detail
+    ) AS d;
+
+    IF v_differences IS NOT NULL THEN
+        RAISE EXCEPTION 'schema sch_chameleon does not match the pg_chameleon % catalogue', p_catalogue
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = v_differences,
+                  HINT = 'CREATE EXTENSION adopts a catalogue left unchanged by pg_chameleon at that version. '
+                         'To install a new catalogue instead, rename or drop schema sch_chameleon.';
+    END IF;
+
+    -- The extension's routines and views, to be made again over the adopted tables.
+    v_definitions := ARRAY(
+        SELECT def.statement
+        FROM (
+            SELECT 1 AS ord, p.proname::text AS name, pg_get_functiondef(p.oid) AS statement
+            FROM pg_proc AS p
+            WHERE p.pronamespace = 'sch_chameleon'::regnamespace AND p.prokind IN ('f', 'p')
+            UNION ALL
+            SELECT 2, p.proname::text,
+                   format('CREATE AGGREGATE %s (SFUNC = %s, STYPE = %s%s%s)', p.oid::regprocedure, a.aggtransfn::regproc,
+                          format_type(a.aggtranstype, NULL),
+                          CASE WHEN a.aggfinalfn <> 0 THEN ', FINALFUNC = ' || a.aggfinalfn::regproc::text ELSE '' END,
+                          CASE WHEN a.agginitval IS NOT NULL THEN ', INITCOND = ' || quote_literal(a.agginitval) ELSE '' END)
+            FROM pg_proc AS p
+            JOIN pg_aggregate AS a ON a.aggfnoid = p.oid
+            WHERE p.pronamespace = 'sch_chameleon'::regnamespace
+            UNION ALL
+            SELECT 3, c.relname::text, format('CREATE VIEW sch_chameleon.%I AS %s', c.relname, pg_get_viewdef(c.oid))
+            FROM pg_class AS c
+            WHERE c.relnamespace = 'sch_chameleon'::regnamespace AND c.relkind = 'v'
+        ) AS def
+        ORDER BY def.ord, def.name);
+
+    EXECUTE 'DROP SCHEMA sch_chameleon CASCADE';
+
+    -- pg_chameleon's views and routines make way for the extension's.
+    FOR rec IN
+        SELECT c.relname FROM pg_class AS c
+        WHERE c.relnamespace = to_regnamespace(c_held) AND c.relkind = 'v'
+    LOOP
+        EXECUTE format('DROP VIEW %I.%I', c_held, rec.relname);
+    END LOOP;
+    FOR rec IN
+        SELECT p.oid::regprocedure AS signature, p.prokind
+        FROM pg_proc AS p
+        WHERE p.pronamespace = to_regnamespace(c_held)
+        ORDER BY p.prokind = 'a' DESC
+    LOOP
+        EXECUTE format('DROP %s %s', CASE rec.prokind WHEN 'a' THEN 'AGGREGATE' WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
+                       rec.signature);
+    END LOOP;
+
+    EXECUTE format('ALTER SCHEMA %I RENAME TO sch_chameleon', c_held);
+    EXECUTE 'ALTER EXTENSION chameleon ADD SCHEMA sch_chameleon';
+    FOR rec IN
+        SELECT t.typname
+        FROM pg_type AS t
+        WHERE t.typnamespace = 'sch_chameleon'::regnamespace
+          AND (t.typtype IN ('e', 'd')
+               OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class AS c WHERE c.oid = t.typrelid AND c.relkind = 'c')))
+        ORDER BY t.typname
+    LOOP
+        EXECUTE format('ALTER EXTENSION chameleon ADD TYPE sch_chameleon.%I', rec.typname);
+    END LOOP;
+    FOR rec IN
+        SELECT c.relname, c.relkind
+        FROM pg_class AS c
+        WHERE c.relnamespace = 'sch_chameleon'::regnamespace
+          AND c.relkind IN ('r', 'S')
+          AND c.oid <> ALL (v_skip)
+        ORDER BY c.relkind, c.relname
+    LOOP
+        EXECUTE format('ALTER EXTENSION chameleon ADD %s sch_chameleon.%I',
+                       CASE rec.relkind WHEN 'r' THEN 'TABLE' ELSE 'SEQUENCE' END, rec.relname);
+    END LOOP;
+    FOREACH v_statement IN ARRAY v_definitions LOOP
+        EXECUTE v_statement;
+    END LOOP;
+END
+$adopt$;
+
+-- <<< adoption block
+
+SELECT chameleon._adopt('prepare', '1.7');
+
+CREATE SCHEMA sch_chameleon;
+
+-- The catalogue version, as pg_chameleon reads it.
+CREATE VIEW sch_chameleon.v_version AS
+    SELECT '1.7'::text AS t_version;
+
+---------------------------------------------------------------------------------------------------------
+-- Types
+---------------------------------------------------------------------------------------------------------
+
+CREATE TYPE sch_chameleon.en_src_status AS ENUM
+    ('ready', 'initialising', 'initialised', 'stopped', 'running', 'error');
+
+CREATE TYPE sch_chameleon.en_binlog_event AS ENUM
+    ('delete', 'update', 'insert', 'ddl');
+
+---------------------------------------------------------------------------------------------------------
+-- Tables (the column order of pg_chameleon's fresh install of this version)
+---------------------------------------------------------------------------------------------------------
+
+-- One row per source (one pg_chameleon 1.x configuration file): its MySQL schema (t_source_schema,
+-- recorded by pg_chameleon 1.8.2 when the source starts) goes to t_dest_schema; v_log_table names its
+-- two log tables, element 1 being the one the reader writes to.
+CREATE TABLE sch_chameleon.t_sources (
+    i_id_source bigserial NOT NULL,
+    t_source text NOT NULL,
+    t_source_schema text,
+    t_dest_schema text NOT NULL,
+    enm_status sch_chameleon.en_src_status NOT NULL DEFAULT 'ready',
+    ts_last_received timestamp without time zone,
+    ts_last_replay timestamp without time zone,
+    v_log_table character varying[],
+    CONSTRAINT pk_t_sources PRIMARY KEY (i_id_source)
+);
+CREATE UNIQUE INDEX idx_t_sources_t_source ON sch_chameleon.t_sources (t_source);
+CREATE UNIQUE INDEX idx_t_sources_t_dest_schema ON sch_chameleon.t_sources (t_dest_schema);
+
+-- Batches of binlog events with their start coordinates.
+CREATE TABLE sch_chameleon.t_replica_batch (
+    i_id_batch bigserial NOT NULL,
+    i_id_source bigint NOT NULL,
+    t_binlog_name text,
+    i_binlog_position integer,
+    b_started boolean NOT NULL DEFAULT false,
+    b_processed boolean NOT NULL DEFAULT false,
+    b_replayed boolean NOT NULL DEFAULT false,
+    ts_created timestamp without time zone NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    ts_processed timestamp without time zone,
+    ts_replayed timestamp without time zone,
+    i_replayed bigint,
+    i_skipped bigint,
+    i_ddl bigint,
+    CONSTRAINT pk_t_batch PRIMARY KEY (i_id_batch)
+);
+CREATE UNIQUE INDEX idx_t_replica_batch_binlog_name_position
+    ON sch_chameleon.t_replica_batch (i_id_source, t_binlog_name, i_binlog_position);
+CREATE UNIQUE INDEX idx_t_replica_batch_ts_created
+    ON sch_chameleon.t_replica_batch (i_id_source, ts_created);
+
+-- Parent of the log tables, empty itself: jsb_event_data is the row (inserted, after update, deleted),
+-- jsb_event_update the before image of an update, t_query the translated DDL. i_id_batch is a
+-- bigserial as in pg_chameleon (its sequence is never used).
+CREATE TABLE sch_chameleon.t_log_replica (
+    i_id_event bigserial NOT NULL,
+    i_id_batch bigserial NOT NULL,
+    v_table_name character varying(100) NOT NULL,
+    v_schema_name character varying(100) NOT NULL,
+    enm_binlog_event sch_chameleon.en_binlog_event NOT NULL,
+    t_binlog_name text,
+    i_binlog_position integer,
+    ts_event_datetime timestamp without time zone NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    jsb_event_data jsonb,
+    jsb_event_update jsonb,
+    t_query text,
+    i_my_event_time bigint,
+    CONSTRAINT pk_log_replica PRIMARY KEY (i_id_event),
+    CONSTRAINT fk_replica_batch FOREIGN KEY (i_id_batch)
+        REFERENCES sch_chameleon.t_replica_batch (i_id_batch) ON UPDATE RESTRICT ON DELETE CASCADE
+);
+
+-- Replicated tables (those with a primary key). v_table_pkey holds one element: the key columns,
+-- double-quoted and comma-separated.
+-- t_binlog_name/i_binlog_position: the coordinates where the table became consistent, NULL once reached.
+CREATE TABLE sch_chameleon.t_replica_tables (
+    i_id_table bigserial NOT NULL,
+    i_id_source bigint NOT NULL,
+    v_table_name character varying(100) NOT NULL,
+    v_schema_name character varying(100) NOT NULL,
+    v_table_pkey character varying(100)[] NOT NULL,
+    t_binlog_name text,
+    i_binlog_position integer,
+    CONSTRAINT pk_t_replica_tables PRIMARY KEY (i_id_table)
+);
+CREATE UNIQUE INDEX idx_t_replica_tables_table_schema
+    ON sch_chameleon.t_replica_tables (i_id_source, v_table_name, v_schema_name);
+
+-- Rows the reader could not store.
+CREATE TABLE sch_chameleon.t_discarded_rows (
+    i_id_row bigserial NOT NULL,
+    i_id_batch bigint NOT NULL,
+    ts_discard timestamp with time zone NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    t_row_data text,
+    CONSTRAINT pk_t_discarded_rows PRIMARY KEY (i_id_row)
+);
+
+ALTER TABLE sch_chameleon.t_replica_batch
+    ADD CONSTRAINT fk_t_replica_batch_i_id_source FOREIGN KEY (i_id_source)
+        REFERENCES sch_chameleon.t_sources (i_id_source) ON UPDATE RESTRICT ON DELETE CASCADE;
+
+ALTER TABLE sch_chameleon.t_replica_tables
+    ADD CONSTRAINT fk_t_replica_tables_i_id_source FOREIGN KEY (i_id_source)
+        REFERENCES sch_chameleon.t_sources (i_id_source) ON UPDATE RESTRICT ON DELETE CASCADE;
+
+-- Index definitions saved by pg_chameleon 1.x.
+CREATE TABLE sch_chameleon.t_index_def (
+    i_id_def bigserial NOT NULL,
+    i_id_source bigint NOT NULL,
+    v_schema character varying(100),
+    v_table character varying(100),
+    v_index character varying(100),
+    t_create text,
+    t_drop text,
+    CONSTRAINT pk_t_index_def PRIMARY KEY (i_id_def)
+);
+CREATE UNIQUE INDEX idx_schema_table_source
+    ON sch_chameleon.t_index_def (i_id_source, v_schema, v_table, v_index);
+
+-- The queue of event ids of a processed batch that are still to be replayed.
+CREATE TABLE sch_chameleon.t_batch_events (
+    i_id_batch bigint NOT NULL,
+    i_id_event bigint[] NOT NULL,
+    CONSTRAINT pk_t_batch_id_events PRIMARY KEY (i_id_batch)
+);
+ALTER TABLE sch_chameleon.t_batch_events
+    ADD CONSTRAINT fk_t_batch_id_events_i_id_batch FOREIGN KEY (i_id_batch)
+        REFERENCES sch_chameleon.t_replica_batch (i_id_batch) ON UPDATE RESTRICT ON DELETE CASCADE;
+
+---------------------------------------------------------------------------------------------------------
+-- Functions
+---------------------------------------------------------------------------------------------------------
+
+-- Creates, when missing, the per-source log tables named in t_sources.v_log_table: children of
+-- t_log_replica with their own primary key, foreign key to t_replica_batch and index on i_id_batch.
+-- Idempotent; the index is also added to an existing table that lacks it.
+CREATE FUNCTION sch_chameleon.fn_refresh_parts()
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $function$
+DECLARE
+    v_t_table text;
+BEGIN
+    FOR v_t_table IN
+        SELECT log_table.v_name
+        FROM sch_chameleon.t_sources AS src
+        CROSS JOIN LATERAL unnest(src.v_log_table) AS log_table (v_name)
+        WHERE log_table.v_name IS NOT NULL
+        ORDER BY src.i_id_source, log_table.v_name
+    LOOP
+        IF to_regclass(format('sch_chameleon.%I', v_t_table)) IS NULL THEN
+            RAISE DEBUG 'CREATING TABLE %', v_t_table;
+            EXECUTE format(
+                'CREATE TABLE sch_chameleon.%I ('
+                '  CONSTRAINT %I PRIMARY KEY (i_id_event),'
+                '  CONSTRAINT %I FOREIGN KEY (i_id_batch) REFERENCES sch_chameleon.t_replica_batch (i_id_batch)'
+                '    ON UPDATE RESTRICT ON DELETE CASCADE'
+                ') INHERITS (sch_chameleon.t_log_replica)',
+                v_t_table, 'pk_' || v_t_table, 'fk_' || v_t_table);
+        END IF;
+        IF to_regclass(format('sch_chameleon.%I', 'idx_id_batch_' || v_t_table)) IS NULL THEN
+            EXECUTE format('CREATE INDEX %I ON sch_chameleon.%I (i_id_batch)', 'idx_id_batch_' || v_t_table, v_t_table);
+        END IF;
+    END LOOP;
+END;
+$function$;
+
+-- The 1.x replay function from catalogue 1.6 on, driven by the event queue (t_batch_events): replays
+-- the first $1 queued events of the oldest pending batch (started, processed, not replayed, with a
+-- queue row) of source $2 and returns whether the caller should call again. pg_chameleon's behaviour,
+-- quirks included, because the 1.7 -> 2.0 migration replays the leftover batches with it:
+--  * Events are matched to t_replica_tables by table and schema name only (destination schemas are
+--    unique per source in 1.x). Events of unregistered tables, of tables without key columns and
+--    row events with an empty image give no statement.
+--  * The key columns are the 1.x v_table_pkey element (a comma-separated list of double-quoted
+--    names). INSERT of every column of jsb_event_data; UPDATE setting every column of jsb_event_data
+--    where the key columns equal their values in jsb_event_update (the before image); DELETE where the
+--    key columns equal their values in jsb_event_data; DDL runs as stored, except that the SET
+--    search_path 1.8.2 puts in front of it runs as SET LOCAL, so that it does not leak to the session.
+--  * Statements run in event id order, without an exception handler: any failure undoes the call.
+--  * ts_last_replay of the source takes the MySQL time of the slice's last event, when it has one.
+--  * A call that executes no statement (empty queue, or a slice of events that give none) closes the
+--    batch: all its remaining log rows are deleted and counted in i_skipped, b_replayed, ts_replayed,
+--    queue row deleted. Otherwise i_replayed and i_ddl grow, i_skipped is 0, the slice's log rows
+--    (replayed or not) are deleted and the rest of the queue is kept.
+--  * Returns true if a statement ran or another pending batch with a queue row exists.
+CREATE FUNCTION sch_chameleon.fn_process_batch(integer, integer)
+RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $function$
+DECLARE
+    p_i_max_events ALIAS FOR $1;
+    p_i_id_source ALIAS FOR $2;
+    v_b_loop boolean := false;
+    v_i_replayed bigint := 0;
+    v_i_ddl bigint := 0;
+    v_i_skipped bigint := 0;
+    v_i_id_batch bigint;
+    v_i_queue bigint[];
+    v_i_slice bigint[];
+    v_i_rest bigint[];
+    v_ts_source timestamp without time zone;
+    rec_event record;
+BEGIN
+    SELECT bat.i_id_batch, evt.i_id_event
+    INTO v_i_id_batch, v_i_queue
+    FROM ONLY sch_chameleon.t_replica_batch AS bat
+    JOIN sch_chameleon.t_batch_events AS evt ON evt.i_id_batch = bat.i_id_batch
+    WHERE bat.i_id_source = p_i_id_source
+      AND bat.b_started
+      AND bat.b_processed
+      AND NOT bat.b_replayed
+    ORDER BY bat.ts_created, bat.i_id_batch
+    LIMIT 1;
+
+    v_i_slice := v_i_queue[1:p_i_max_events];
+    v_i_rest := v_i_queue[p_i_max_events + 1:array_length(v_i_queue, 1)];
+
+    SELECT to_timestamp(log.i_my_event_time)
+    INTO v_ts_source
+    FROM sch_chameleon.t_log_replica AS log
+    WHERE log.i_id_batch = v_i_id_batch
+      AND log.i_id_event = v_i_slice[array_length(v_i_slice, 1)];
+
+    IF v_i_id_batch IS NULL THEN
+        RETURN false;
+    END IF;
+
+    FOR rec_event IN
+        SELECT log.i_id_event, log.enm_binlog_event,
+               CASE log.enm_binlog_event
+                   -- SET LOCAL: a plain SET would outlive this function in the session.
+                   WHEN 'ddl' THEN regexp_replace(log.t_query, '^\s*SET\s+search_path\M', 'SET LOCAL search_path', 'i')
+                   WHEN 'insert' THEN format('INSERT INTO %I.%I (%s) VALUES (%s);', log.v_schema_name, log.v_table_name,
+                                             array_to_string(img.t_columns, ','), array_to_string(img.t_values, ','))
+                   WHEN 'update' THEN format('UPDATE %I.%I SET %s WHERE %s;', log.v_schema_name, log.v_table_name,
+                                             img.t_set, pk.t_pk_before)
+                   ELSE format('DELETE FROM %I.%I WHERE %s;', log.v_schema_name, log.v_table_name, pk.t_pk_data)
+               END AS t_sql
+        FROM sch_chameleon.t_log_replica AS log
+        JOIN sch_chameleon.t_replica_tables AS tab
+            ON tab.v_table_name = log.v_table_name
+           AND tab.v_schema_name = log.v_schema_name
+        CROSS JOIN LATERAL (
+            SELECT string_agg(DISTINCT format('%I=%L', key_column.v_name, log.jsb_event_data ->> key_column.v_name), ' AND ')
+                       AS t_pk_data,
+                   string_agg(DISTINCT format('%I=%L', key_column.v_name, log.jsb_event_update ->> key_column.v_name), ' AND ')
+                       AS t_pk_before
+            FROM unnest(string_to_array(replace(tab.v_table_pkey[1], '"', ''), ',')) AS key_column (v_name)
+        ) AS pk
+        CROSS JOIN LATERAL (
+            -- A DDL event has no image: one placeholder pair keeps it in the result.
+            SELECT array_agg(format('%I', pair.key) ORDER BY pair.i_pos) AS t_columns,
+                   array_agg(quote_nullable(pair.value) ORDER BY pair.i_pos) AS t_values,
+                   string_agg(DISTINCT format('%I=%L', pair.key, pair.value), ',') AS t_set
+            FROM jsonb_each_text(coalesce(log.jsb_event_data, '{"-": "-"}'::jsonb)) WITH ORDINALITY AS pair (key, value, i_pos)
+        ) AS img
+        WHERE log.i_id_batch = v_i_id_batch
+          AND log.i_id_event = ANY (v_i_slice)
+          AND pk.t_pk_data IS NOT NULL
+          AND img.t_columns IS NOT NULL
+        ORDER BY log.i_id_event
+    LOOP
+        EXECUTE rec_event.t_sql;
+        IF rec_event.enm_binlog_event = 'ddl' THEN
+            v_i_ddl := v_i_ddl + 1;
+        ELSE
+            v_i_replayed := v_i_replayed + 1;
+        END IF;
+    END LOOP;
+
+    IF v_ts_source IS NOT NULL THEN
+        UPDATE sch_chameleon.t_sources SET ts_last_replay = v_ts_source WHERE i_id_source = p_i_id_source;
+    END IF;
+
+    IF v_i_replayed = 0 AND v_i_ddl = 0 THEN
+        DELETE FROM sch_chameleon.t_log_replica WHERE i_id_batch = v_i_id_batch;
+        GET DIAGNOSTICS v_i_skipped = ROW_COUNT;
+        UPDATE sch_chameleon.t_replica_batch
+        SET b_replayed = true,
+            i_skipped = v_i_skipped,
+            ts_replayed = clock_timestamp()
+        WHERE i_id_batch = v_i_id_batch;
+        DELETE FROM sch_chameleon.t_batch_events WHERE i_id_batch = v_i_id_batch;
+        v_b_loop := false;
+    ELSE
+        UPDATE sch_chameleon.t_replica_batch
+        SET i_ddl = coalesce(i_ddl, 0) + v_i_ddl,
+            i_replayed = coalesce(i_replayed, 0) + v_i_replayed,
+            i_skipped = 0,
+            ts_replayed = clock_timestamp()
+        WHERE i_id_batch = v_i_id_batch;
+        UPDATE sch_chameleon.t_batch_events SET i_id_event = v_i_rest WHERE i_id_batch = v_i_id_batch;
+        DELETE FROM sch_chameleon.t_log_replica
+        WHERE i_id_batch = v_i_id_batch
+          AND i_id_event = ANY (v_i_slice);
+        v_b_loop := true;
+    END IF;
+
+    IF EXISTS (
+        SELECT 1
+        FROM ONLY sch_chameleon.t_replica_batch AS bat
+        JOIN sch_chameleon.t_batch_events AS evt ON evt.i_id_batch = bat.i_id_batch
+        WHERE bat.i_id_source = p_i_id_source
+          AND bat.b_started
+          AND bat.b_processed
+          AND NOT bat.b_replayed)
+    THEN
+        v_b_loop := true;
+    END IF;
+
+    RETURN v_b_loop;
+END;
+$function$;
+
+-- An existing pg_chameleon catalogue takes the place of the one just made (see above).
+SELECT chameleon._adopt('adopt', '1.7');
+
+-- Control functions: not for PUBLIC.
+REVOKE ALL ON FUNCTION sch_chameleon.fn_refresh_parts() FROM PUBLIC;
+REVOKE ALL ON FUNCTION sch_chameleon.fn_process_batch(integer, integer) FROM PUBLIC;
+
+---------------------------------------------------------------------------------------------------------
+-- pg_dump keeps the rows (and sequence positions) of the catalogue
+---------------------------------------------------------------------------------------------------------
+
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_sources', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_sources_i_id_source_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_replica_batch', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_replica_batch_i_id_batch_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_log_replica', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_log_replica_i_id_event_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_log_replica_i_id_batch_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_replica_tables', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_replica_tables_i_id_table_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_discarded_rows', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_discarded_rows_i_id_row_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_index_def', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_index_def_i_id_def_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_batch_events', '');
+
+---------------------------------------------------------------------------------------------------------
+-- SQL API (schema chameleon)
+---------------------------------------------------------------------------------------------------------
+
+CREATE FUNCTION chameleon.version()
+RETURNS text
+LANGUAGE C STRICT
+AS 'MODULE_PATHNAME', 'chameleon_version';
+
+---------------------------------------------------------------------------------------------------------
+-- chameleon.upgrade_replica_schema(config, dry_run): pg_chameleon's upgrade_replica_schema for a 1.7
+-- catalogue. It runs ALTER EXTENSION chameleon UPDATE (the 1.7 -> 2.0 migration, then the maintenance
+-- steps) with chameleon.upgrade_config set to `config`, reports each step as a NOTICE, then what the
+-- new catalogue holds. All or nothing: on failure the 1.7 catalogue is intact and the extension stays at
+-- 1.7; when the failure came after the 2.0 catalogue was installed, the 2.0 catalogue as far as it was
+-- built is kept in schema _sch_chameleon_version2 (outside the extension) for debugging, and a new
+-- attempt is refused until that schema is dropped or renamed. With dry_run the whole migration runs and
+-- is rolled back. It commits (to keep the debug copy), so it is CALLed outside a transaction block.
+-- The 1.7 -> 2.0 step drops it: it belongs to the 1.7 API only.
+---------------------------------------------------------------------------------------------------------
+
+CREATE PROCEDURE chameleon.upgrade_replica_schema(config text DEFAULT 'default', dry_run boolean DEFAULT false)
+LANGUAGE plpgsql
+AS $procedure$
+DECLARE
+    c_copy_tag CONSTANT text := 'chameleon-debug-copy:';
+    v_version text;
+    v_target text;
+    v_dry_run_done boolean := false;
+    v_failed boolean := false;
+    v_copied boolean := false;
+    v_state text;
+    v_message text;
+    v_detail text;
+    v_hint text;
+    v_copy jsonb;
+    v_statement text;
+    v_table text;
+    v_rows jsonb;
+    rec_source record;
+    rec_item record;
+BEGIN
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    IF config IS NULL OR dry_run IS NULL THEN
+        RAISE EXCEPTION 'config and dry_run must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT e.extversion INTO v_version FROM pg_catalog.pg_extension AS e WHERE e.extname = 'chameleon';
+    SELECT a.default_version INTO v_target FROM pg_catalog.pg_available_extensions AS a WHERE a.name = 'chameleon';
+    IF v_version IS DISTINCT FROM '1.7' THEN
+        RAISE EXCEPTION 'chameleon.upgrade_replica_schema() migrates a 1.7 catalogue, and extension chameleon is at version %',
+                        v_version
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Bring a 2.x catalogue up to date with ALTER EXTENSION chameleon UPDATE.';
+    END IF;
+    IF pg_catalog.to_regnamespace('_sch_chameleon_version2') IS NOT NULL THEN
+        RAISE EXCEPTION 'schema _sch_chameleon_version2 exists: it keeps the 2.0 catalogue of a failed upgrade for debugging'
+            USING ERRCODE = 'duplicate_schema',
+                  HINT = 'Drop it (DROP SCHEMA _sch_chameleon_version2 CASCADE) or rename it, then call '
+                         'chameleon.upgrade_replica_schema() again.';
+    END IF;
+
+    RAISE NOTICE 'upgrading the replica catalogue from version 1.7 to % with configuration "%"%',
+        v_target, config, CASE WHEN dry_run THEN ' (dry run)' ELSE '' END;
+    IF NOT dry_run THEN
+        -- This procedure commits; inside a transaction block, this COMMIT refuses at once.
+        COMMIT;
+        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    END IF;
+
+    BEGIN
+        PERFORM pg_catalog.set_config('chameleon.upgrade_config', config, true);
+        PERFORM pg_catalog.set_config('chameleon_internal.upgrade_caller', 'upgrade_replica_schema', true);
+        PERFORM pg_catalog.set_config('chameleon_internal.upgrade_messages',
+                                      pg_catalog.current_setting('client_min_messages'), true);
+        EXECUTE pg_catalog.format('ALTER EXTENSION chameleon UPDATE TO %L', v_target);
+
+        -- What the new catalogue holds.
+        FOR rec_source IN EXECUTE
+            'SELECT src.i_id_source, src.t_source, src.enm_source_type::text AS t_type, src.enm_status::text AS t_status,
+                    src.b_consistent, src.t_binlog_name, src.i_binlog_position,
+                    (SELECT pg_catalog.string_agg(pg_catalog.format(''%s -> %s'', map.key, map.value), '', '' ORDER BY map.key)
+                     FROM pg_catalog.jsonb_each_text(src.jsb_schema_mappings) AS map) AS t_mappings
+             FROM sch_chameleon.t_sources AS src
+             ORDER BY src.i_id_source'
+        LOOP
+            RAISE NOTICE 'source "%" (id %, type %, status %): schema mappings %',
+                rec_source.t_source, rec_source.i_id_source, rec_source.t_type, rec_source.t_status, rec_source.t_mappings;
+            FOR rec_item IN EXECUTE
+                'SELECT tab.v_schema_name, tab.v_table_name, tab.v_table_pkey::text AS t_key, tab.t_binlog_name,
+                        tab.i_binlog_position
+                 FROM sch_chameleon.t_replica_tables AS tab
+                 WHERE tab.i_id_source = $1
+                 ORDER BY tab.v_schema_name, tab.v_table_name'
+                USING rec_source.i_id_source
+            LOOP
+                RAISE NOTICE '  table %.% (key %) starts at %:%', rec_item.v_schema_name, rec_item.v_table_name,
+                    rec_item.t_key, rec_item.t_binlog_name, rec_item.i_binlog_position;
+            END LOOP;
+            FOR rec_item IN EXECUTE
+                'SELECT bat.i_id_batch, bat.t_binlog_name, bat.i_binlog_position, bat.v_log_table
+                 FROM sch_chameleon.t_replica_batch AS bat
+                 WHERE bat.i_id_source = $1
+                 ORDER BY bat.i_id_batch'
+                USING rec_source.i_id_source
+            LOOP
+                RAISE NOTICE '  replication starts at %:% (batch %, log table %)', rec_item.t_binlog_name,
+                    rec_item.i_binlog_position, rec_item.i_id_batch, rec_item.v_log_table;
+            END LOOP;
+            IF rec_source.t_binlog_name IS NOT NULL THEN
+                RAISE NOTICE '  consistent from %:% (consistent now: %)', rec_source.t_binlog_name,
+                    rec_source.i_binlog_position, CASE WHEN rec_source.b_consistent THEN 'yes' ELSE 'no' END;
+            END IF;
+        END LOOP;
+
+        IF dry_run THEN
+            v_dry_run_done := true;
+            RAISE EXCEPTION 'dry run of the catalogue upgrade';
+        END IF;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
+                                v_detail = PG_EXCEPTION_DETAIL, v_hint = PG_EXCEPTION_HINT;
+        v_failed := NOT v_dry_run_done;
+    END;
+
+    IF v_dry_run_done THEN
+        RAISE NOTICE 'dry run: the upgrade is rolled back, nothing changed';
+        RETURN;
+    END IF;
+    IF NOT v_failed THEN
+        COMMIT;
+        RAISE NOTICE 'the replica catalogue is at version %: check it with SELECT * FROM sch_chameleon.v_status', v_target;
+        RETURN;
+    END IF;
+
+    -- The 1.7 -> 2.0 step sends the 2.0 catalogue it had built along with the error.
+    IF pg_catalog.starts_with(coalesce(v_detail, ''), c_copy_tag) THEN
+        v_copy := pg_catalog.substr(v_detail, pg_catalog.length(c_copy_tag) + 1)::jsonb;
+        v_detail := v_copy ->> 'detail';
+        v_hint := v_copy ->> 'hint';
+        IF NOT dry_run THEN
+            BEGIN
+                -- Function bodies still name sch_chameleon, as pg_chameleon's rollback leaves them.
+                PERFORM pg_catalog.set_config('check_function_bodies', 'off', true);
+                FOR v_statement IN SELECT pg_catalog.jsonb_array_elements_text(v_copy -> 'ddl') LOOP
+                    EXECUTE v_statement;
+                END LOOP;
+                FOR v_table, v_rows IN SELECT item.key, item.value FROM pg_catalog.jsonb_each(v_copy -> 'rows') AS item LOOP
+                    EXECUTE pg_catalog.format(
+                        'INSERT INTO _sch_chameleon_version2.%I '
+                        'SELECT * FROM pg_catalog.jsonb_populate_recordset(NULL::_sch_chameleon_version2.%I, $1)',
+                        v_table, v_table)
+                        USING v_rows;
+                END LOOP;
+                FOR v_statement IN SELECT pg_catalog.jsonb_array_elements_text(v_copy -> 'post') LOOP
+                    EXECUTE v_statement;
+                END LOOP;
+                v_copied := true;
+            EXCEPTION WHEN OTHERS THEN
+                -- The failure itself matters more than its debug copy.
+                v_hint := pg_catalog.concat_ws(' ', NULLIF(v_hint, ''),
+                    pg_catalog.format('(The 2.0 catalogue could not be kept in _sch_chameleon_version2: %s.)', SQLERRM));
+            END;
+            IF v_copied THEN
+                COMMIT;
+            END IF;
+        END IF;
+    END IF;
+
+    v_hint := pg_catalog.concat_ws(' ', NULLIF(v_hint, ''),
+        'The 1.7 catalogue is unchanged and extension chameleon is still at version 1.7.',
+        CASE WHEN v_copied THEN 'The 2.0 catalogue as far as it was built is kept in schema _sch_chameleon_version2 '
+                                'for debugging: drop it before the next attempt.' END);
+    IF coalesce(v_detail, '') = '' THEN
+        RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message, HINT = v_hint;
+    ELSE
+        RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = v_message, DETAIL = v_detail, HINT = v_hint;
+    END IF;
+END
+$procedure$;
+REVOKE ALL ON PROCEDURE chameleon.upgrade_replica_schema(text, boolean) FROM PUBLIC;
+
+-- The adoption helpers are not part of the extension.
+DROP FUNCTION chameleon._adopt(text, text);
+DROP FUNCTION chameleon._adopt_describe(name, oid[]);
