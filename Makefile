@@ -53,7 +53,7 @@ override CXXFLAGS += -MMD -MP
 -include $(OBJS:.o=.d)
 endif
 
-.PHONY: test demo unit bench check-headers format
+.PHONY: test demo unit bench fuzz binlog-dump check-headers format
 
 # ---- unit tests (GoogleTest) over the pure layers ----
 # Built out of tree (UNIT_BUILD) from the same sources, so several builds can run side by side.
@@ -74,6 +74,19 @@ $(UNIT_BIN): $(UNIT_OBJS)
 	$(CXX) -o $@ $^ $(UNIT_LIBS)
 
 unit: $(UNIT_BIN)
+
+# ---- tools over the binlog layer ----
+# binlog_dump: prints a live binlog stream or a binlog file with decoded rows (see --help).
+BINLOG_SRCS := $(sort $(wildcard src/mysql/binlog/*.cpp))
+binlog-dump: $(UNIT_BUILD)/binlog_dump
+$(UNIT_BUILD)/binlog_dump: test/tools/binlog_dump.cpp $(BINLOG_SRCS)
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra $(WERROR) -Isrc $(MARIADB_CFLAGS) -o $@ $^ -lmariadb -lzstd
+
+# libFuzzer over the event parser and row decoder (clang, ASan+UBSan); FUZZ_SECONDS, not in CI.
+FUZZ_SECONDS ?= 300
+fuzz:
+	bash test/fuzz/run.sh $(FUZZ_SECONDS)
 
 # Pure layers must never include PostgreSQL headers; src/pg must never include mysql.h.
 check-headers:
