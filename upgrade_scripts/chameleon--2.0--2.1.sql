@@ -402,4 +402,84 @@ SELECT chameleon._check_sources_stopped('update');
 -- <<< versions and upgrades
 -- ---------------------------------------------------------------------------------------------
 -- >>> initial copy (issue 5): add objects of that work below this line
+-- Each table's consistent point carries the GTID set too (file/position alone in pg_chameleon).
+ALTER TABLE sch_chameleon.t_replica_tables ADD COLUMN t_gtid_set text;
+
+-- The copy family. Each call plans the run, hands the work to copy_jobs background workers
+-- (chameleon.copy_*) and waits, reporting progress as NOTICEs (chameleon.copy_progress_interval);
+-- sch_chameleon.v_progress shows the same to any session. Cancelling the call stops the workers and
+-- puts everything back. A row PostgreSQL refuses fails the run naming the table, the column, the
+-- row's key and the value, unless chameleon.copy_on_error = 'skip' (then it goes to
+-- sch_chameleon.t_discarded_rows).
+CREATE FUNCTION chameleon.init_replica(source text)
+RETURNS text
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'chameleon_init_replica';
+COMMENT ON FUNCTION chameleon.init_replica(text) IS
+    'copies the mapped MySQL schemas (structure, rows, indexes) from consistent per-table snapshots, swaps them into place and sets the starting point of replication';
+
+CREATE FUNCTION chameleon.copy_schema(source text)
+RETURNS text
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'chameleon_copy_schema';
+COMMENT ON FUNCTION chameleon.copy_schema(text) IS
+    'as init_replica without the rows: tables, indexes and foreign keys only';
+
+CREATE FUNCTION chameleon.sync_tables(source text, tables text[])
+RETURNS text
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'chameleon_sync_tables';
+COMMENT ON FUNCTION chameleon.sync_tables(text, text[]) IS
+    'copies again the MySQL tables named schema.table (or ''{disabled}'': the tables whose replica is disabled); the others stay as they are';
+
+CREATE FUNCTION chameleon.refresh_schema(source text, schema text)
+RETURNS text
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'chameleon_refresh_schema';
+COMMENT ON FUNCTION chameleon.refresh_schema(text, text) IS
+    'copies again every table of one mapped MySQL schema and swaps the destination schema';
+
+CREATE FUNCTION chameleon.detach_replica(source text)
+RETURNS text
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'chameleon_detach_replica';
+COMMENT ON FUNCTION chameleon.detach_replica(text) IS
+    'cut-over: sequences past the largest values, MySQL foreign keys created and validated, source removed; its schemas stay';
+
+-- What chameleon._copy_progress() reads from shared memory, as text (the view gives the types).
+CREATE TYPE sch_chameleon.ty_copy_progress AS (
+    source text, operation text, phase text, schema_name text, table_name text, state text,
+    rows_copied text, rows_estimated text, percent text, rows_per_second text, eta_seconds text,
+    worker_pid text, started_at text, elapsed_seconds text
+);
+
+CREATE FUNCTION chameleon._copy_progress()
+RETURNS SETOF sch_chameleon.ty_copy_progress
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'chameleon_copy_progress';
+
+-- Copies in progress: one row per run (table_name NULL) and one per table.
+CREATE VIEW sch_chameleon.v_progress AS
+SELECT p.source,
+       p.operation,
+       p.phase,
+       p.schema_name,
+       p.table_name,
+       p.state,
+       p.rows_copied::bigint AS rows_copied,
+       p.rows_estimated::bigint AS rows_estimated,
+       p.percent::numeric AS percent,
+       p.rows_per_second::numeric AS rows_per_second,
+       pg_catalog.make_interval(secs => p.eta_seconds::double precision) AS eta,
+       p.worker_pid::integer AS pid,
+       p.started_at::timestamp with time zone AS started_at,
+       pg_catalog.make_interval(secs => p.elapsed_seconds::double precision) AS elapsed
+  FROM chameleon._copy_progress() p;
+
+REVOKE ALL ON FUNCTION chameleon.init_replica(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon.copy_schema(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon.sync_tables(text, text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon.refresh_schema(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon.detach_replica(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon._copy_progress() FROM PUBLIC;
 -- <<< initial copy

@@ -2,6 +2,8 @@
 
 #include <mysql.h>
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <memory>
 #include <cctype>
@@ -42,6 +44,9 @@ std::string Lower(std::string text) {
 
 constexpr size_t kMaxStatementInDetail = 1000;
 
+// Network buffer of the connections that stream rows (non-blocking ones): fewer, larger reads.
+unsigned long kStreamBuffer = 1024 * 1024;
+
 std::string StatementDetail(const std::string &sql) {
     if (sql.size() <= kMaxStatementInDetail) {
         return "statement: " + sql;
@@ -77,6 +82,10 @@ std::string QuoteIdentifier(const std::string &name) {
 }
 
 Connection Connection::Open(const ConnectParams &params) {
+    return Open(params, IoWaiter());
+}
+
+Connection Connection::Open(const ConnectParams &params, IoWaiter waiter) {
     InitLibrary();
     std::string endpoint = params.host + ":" + std::to_string(params.port);
     auto invalid = [&](const std::string &what) {
@@ -110,7 +119,9 @@ Connection Connection::Open(const ConnectParams &params) {
         mysql_options(m, MYSQL_OPT_PROTOCOL, &protocol) != 0 ||
         mysql_options(m, MYSQL_OPT_RECONNECT, &no) != 0 ||
         mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &local_infile) != 0 ||
-        mysql_options(m, MYSQL_SET_CHARSET_NAME, charset.c_str()) != 0) {
+        mysql_options(m, MYSQL_SET_CHARSET_NAME, charset.c_str()) != 0 ||
+        (waiter && mysql_options(m, MYSQL_OPT_NONBLOCK, nullptr) != 0) ||
+        (waiter && mysql_options(m, MYSQL_OPT_NET_BUFFER_LENGTH, &kStreamBuffer) != 0)) {
         throw Error("could not set the options of a MySQL connection to " + endpoint,
                     sqlstate::kInternalError);
     }
@@ -126,6 +137,7 @@ Connection Connection::Open(const ConnectParams &params) {
     conn.server_.version = mysql_get_server_version(m);
     conn.server_.mariadb =
         mariadb_connection(m) != 0 || Lower(conn.server_.version_text).find("mariadb") != std::string::npos;
+    conn.waiter_ = std::move(waiter);
     return conn;
 }
 
@@ -134,13 +146,14 @@ Connection::~Connection() {
 }
 
 Connection::Connection(Connection &&other) noexcept
-    : mysql_(std::exchange(other.mysql_, nullptr)), server_(std::move(other.server_)),
-      endpoint_(std::move(other.endpoint_)) {}
+    : mysql_(std::exchange(other.mysql_, nullptr)), waiter_(std::move(other.waiter_)),
+      server_(std::move(other.server_)), endpoint_(std::move(other.endpoint_)) {}
 
 Connection &Connection::operator=(Connection &&other) noexcept {
     if (this != &other) {
         Close();
         mysql_ = std::exchange(other.mysql_, nullptr);
+        waiter_ = std::move(other.waiter_);
         server_ = std::move(other.server_);
         endpoint_ = std::move(other.endpoint_);
     }
@@ -170,11 +183,17 @@ ResultSet Connection::Query(const std::string &sql) {
     if (mysql_ == nullptr) {
         throw Error("MySQL connection is not open", sqlstate::kConnectionFailure, StatementDetail(sql));
     }
-    if (mysql_real_query(mysql_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
-        ThrowQueryError(sql);
-    }
+    RunQuery(sql);
     ResultSet result;
-    std::unique_ptr<MYSQL_RES, ResultDeleter> res(mysql_store_result(mysql_));
+    MYSQL_RES *stored = nullptr;
+    if (waiter_) {
+        int status = mysql_store_result_start(&stored, mysql_);
+        while (status != 0)
+            status = mysql_store_result_cont(&stored, mysql_, Wait(status));
+    } else {
+        stored = mysql_store_result(mysql_);
+    }
+    std::unique_ptr<MYSQL_RES, ResultDeleter> res(stored);
     if (!res) {
         if (mysql_field_count(mysql_) != 0) { // a result set was expected but could not be read
             ThrowQueryError(sql);
@@ -202,6 +221,141 @@ ResultSet Connection::Query(const std::string &sql) {
         result.rows.push_back(std::move(out));
     }
     return result;
+}
+
+int Connection::Wait(int status) {
+    int timeout =
+        (status & MYSQL_WAIT_TIMEOUT) != 0 ? static_cast<int>(mysql_get_timeout_value_ms(mysql_)) : -1;
+    int socket = mysql_get_socket(mysql_);
+    try {
+        return waiter_(socket, status, timeout);
+    } catch (...) {
+        // The operation in progress is abandoned half-way: the connection cannot be used again.
+        shutdown(socket, SHUT_RDWR);
+        throw;
+    }
+}
+
+void Connection::RunQuery(const std::string &sql) {
+    if (mysql_ == nullptr) {
+        throw Error("MySQL connection is not open", sqlstate::kConnectionFailure, StatementDetail(sql));
+    }
+    int err = 0;
+    if (waiter_) {
+        int status = mysql_real_query_start(&err, mysql_, sql.data(), static_cast<unsigned long>(sql.size()));
+        while (status != 0)
+            status = mysql_real_query_cont(&err, mysql_, Wait(status));
+    } else {
+        err = mysql_real_query(mysql_, sql.data(), static_cast<unsigned long>(sql.size()));
+    }
+    if (err != 0) {
+        ThrowQueryError(sql);
+    }
+}
+
+RowStream Connection::Stream(const std::string &sql) {
+    RunQuery(sql);
+    RowStream stream;
+    stream.sql_ = sql.size() <= kMaxStatementInDetail ? sql : sql.substr(0, kMaxStatementInDetail) + "...";
+    stream.res_ = mysql_use_result(mysql_);
+    if (stream.res_ == nullptr) {
+        if (mysql_field_count(mysql_) != 0) {
+            ThrowQueryError(sql);
+        }
+        stream.done_ = true; // a statement without a result set
+        return stream;
+    }
+    stream.conn_ = this;
+    stream.columns_ = mysql_num_fields(stream.res_);
+    return stream;
+}
+
+RowStream::~RowStream() {
+    if (res_ != nullptr) {
+        if (done_) {
+            mysql_free_result(res_);
+            res_ = nullptr;
+        } else {
+            Abandon();
+        }
+    }
+}
+
+RowStream::RowStream(RowStream &&other) noexcept
+    : conn_(std::exchange(other.conn_, nullptr)), res_(std::exchange(other.res_, nullptr)),
+      row_(std::exchange(other.row_, nullptr)), lengths_(std::exchange(other.lengths_, nullptr)),
+      columns_(other.columns_), rows_(other.rows_), done_(other.done_), sql_(std::move(other.sql_)) {}
+
+RowStream &RowStream::operator=(RowStream &&other) noexcept {
+    if (this != &other) {
+        this->~RowStream();
+        conn_ = std::exchange(other.conn_, nullptr);
+        res_ = std::exchange(other.res_, nullptr);
+        row_ = std::exchange(other.row_, nullptr);
+        lengths_ = std::exchange(other.lengths_, nullptr);
+        columns_ = other.columns_;
+        rows_ = other.rows_;
+        done_ = other.done_;
+        sql_ = std::move(other.sql_);
+    }
+    return *this;
+}
+
+bool RowStream::Next() {
+    if (done_ || res_ == nullptr) {
+        return false;
+    }
+    MYSQL *m = conn_->mysql_;
+    MYSQL_ROW row = nullptr;
+    if (conn_->waiter_) {
+        int status = mysql_fetch_row_start(&row, res_);
+        while (status != 0)
+            status = mysql_fetch_row_cont(&row, res_, conn_->Wait(status));
+    } else {
+        row = mysql_fetch_row(res_);
+    }
+    if (row == nullptr) {
+        if (mysql_errno(m) != 0) {
+            unsigned int code = mysql_errno(m);
+            std::string message =
+                "MySQL error " + std::to_string(code) + " while reading rows: " + mysql_error(m);
+            const char *state = InternSqlState(mysql_sqlstate(m));
+            if (code == 2013 || code == 2006 || code == 2055) {
+                state = sqlstate::kConnectionFailure;
+            }
+            Abandon();
+            throw MysqlError(message, state, code, StatementDetail(sql_));
+        }
+        done_ = true;
+        mysql_free_result(res_);
+        res_ = nullptr;
+        return false;
+    }
+    row_ = row;
+    lengths_ = mysql_fetch_lengths(res_);
+    ++rows_;
+    return true;
+}
+
+void RowStream::Abandon() noexcept {
+    if (res_ == nullptr) {
+        return;
+    }
+    if (!done_) {
+        // mysql_free_result would read (and discard) every remaining row, possibly in the middle of
+        // an interrupted non-blocking read: detach the result from the connection, cut the socket,
+        // and close the connection instead.
+        if (conn_ != nullptr && conn_->mysql_ != nullptr) {
+            shutdown(mysql_get_socket(conn_->mysql_), SHUT_RDWR);
+        }
+        res_->handle = nullptr;
+    }
+    mysql_free_result(res_);
+    res_ = nullptr;
+    if (!done_ && conn_ != nullptr) {
+        conn_->Close();
+    }
+    done_ = true;
 }
 
 void Connection::Execute(const std::string &sql) {

@@ -9,11 +9,13 @@
 #include "common/error.hpp"
 #include "mysql/preflight.hpp" // ConnectParams
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
-struct st_mysql; // libmariadb's MYSQL
+struct st_mysql;     // libmariadb's MYSQL
+struct st_mysql_res; // libmariadb's MYSQL_RES
 
 namespace chameleon::mysql {
 
@@ -60,6 +62,56 @@ struct ServerInfo {
 // lower-cased.
 std::string NormalizeCharset(const std::string &charset);
 
+// Waits for a connection's socket while a non-blocking operation is in progress, so that the
+// caller's own event loop (PostgreSQL latches, interrupts) keeps turning. `events` holds the bits
+// below; `timeout_ms` is the time left before the connection's read/write timeout (or -1 when the
+// operation has none). Returns the bits that are ready: kWaitTimeout when the time ran out. It may
+// throw (cancellation); the operation is then abandoned and the connection must be closed.
+using IoWaiter = std::function<int(int socket, int events, int timeout_ms)>;
+inline constexpr int kWaitRead = 1;
+inline constexpr int kWaitWrite = 2;
+inline constexpr int kWaitExcept = 4;
+inline constexpr int kWaitTimeout = 8;
+
+class Connection;
+
+// An unbuffered result (mysql_use_result): rows are read from the socket one at a time, so memory
+// stays bounded by the largest row whatever the size of the result.
+class RowStream {
+public:
+    RowStream() = default;
+    ~RowStream();
+    RowStream(RowStream &&other) noexcept;
+    RowStream &operator=(RowStream &&other) noexcept;
+    RowStream(const RowStream &) = delete;
+    RowStream &operator=(const RowStream &) = delete;
+
+    // Reads the next row; false at the end of the result. Errors (lost connection, timeout, a
+    // server error in the middle of the result) throw MysqlError.
+    bool Next();
+    unsigned int ColumnCount() const noexcept { return columns_; }
+    // Value i of the current row: nullptr for SQL NULL. Valid until the next call of Next().
+    const char *Value(unsigned int i) const noexcept { return row_[i]; }
+    unsigned long Length(unsigned int i) const noexcept { return lengths_[i]; }
+    // Rows read so far.
+    unsigned long long RowsRead() const noexcept { return rows_; }
+    // Stops reading before the end: the connection's socket is shut down (the rest of the result
+    // is not drained) and the connection closed. Also what the destructor does on an unfinished
+    // stream.
+    void Abandon() noexcept;
+
+private:
+    friend class Connection;
+    Connection *conn_ = nullptr;
+    st_mysql_res *res_ = nullptr;
+    char **row_ = nullptr;
+    unsigned long *lengths_ = nullptr;
+    unsigned int columns_ = 0;
+    unsigned long long rows_ = 0;
+    bool done_ = false;
+    std::string sql_;
+};
+
 class Connection {
 public:
     // Connects over TCP with the connect/read/write timeouts and the charset of `params`.
@@ -73,6 +125,8 @@ public:
     // once with errno 2002 and libmariadb's text "Can't connect to server on 'HOST' (115)"
     // (it reports EINPROGRESS, not ECONNREFUSED).
     static Connection Open(const ConnectParams &params);
+    // The same, in non-blocking mode: every later query and row read waits through `waiter`.
+    static Connection Open(const ConnectParams &params, IoWaiter waiter);
 
     Connection() = default; // not connected
     ~Connection();
@@ -95,6 +149,10 @@ public:
     // columns) throws Error XX000 "MySQL query returned no row", with the statement in the detail.
     TextValue QueryValue(const std::string &sql);
 
+    // Runs a SELECT and returns its rows unbuffered. Only one stream may be open on a connection,
+    // and no other statement may run on it until the stream has ended or been abandoned.
+    RowStream Stream(const std::string &sql);
+
     // `text` as a string literal for this connection (mysql_real_escape_string, which follows the
     // connection's charset and NO_BACKSLASH_ESCAPES), with the surrounding single quotes.
     std::string Quote(const std::string &text);
@@ -107,9 +165,15 @@ public:
     st_mysql *NativeHandle() const noexcept { return mysql_; }
 
 private:
+    friend class RowStream;
     [[noreturn]] void ThrowQueryError(const std::string &sql) const;
+    // Runs mysql_real_query (non-blocking when a waiter is set).
+    void RunQuery(const std::string &sql);
+    // Waits for a non-blocking operation's socket; returns the ready bits for the *_cont call.
+    int Wait(int status);
 
     st_mysql *mysql_ = nullptr;
+    IoWaiter waiter_;
     ServerInfo server_;
     std::string endpoint_;
 };

@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "pg/guard.hpp"
+#include "pg/copy_shared.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -59,6 +60,7 @@ void _PG_init(void) {
                                "Configuration used by the 1.7 to 2.0 catalogue migration.",
                                "Names a file <name>.yml in chameleon.config_directory.", &upgrade_config_guc,
                                "default", PGC_SUSET, 0, nullptr, nullptr, nullptr);
+    chameleon::pg::CopyModuleInit(); // copy family: GUCs, shared memory (issue 5)
     MarkGUCPrefixReserved("chameleon");
 }
 

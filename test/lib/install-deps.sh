@@ -10,6 +10,7 @@ PACKAGES=(
   libyaml-cpp-dev libgtest-dev googletest
   libzstd-dev zlib1g-dev libssl-dev
   clang clang-format libclang-rt-14-dev
+  sysbench
   perl procps iproute2 util-linux
 )
 
