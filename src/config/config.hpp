@@ -64,6 +64,7 @@ struct SourceConfig {
     int sleep_loop = 1;
     std::string on_error_replay = "continue"; // continue | exit
     std::string on_error_read = "exit";       // continue | exit
+    std::string on_error_copy = "exit";       // exit | skip: rows PostgreSQL refuses in the initial copy
     std::string auto_maintenance = "disabled";
     bool gtid_enable = false;
     SkipEvents skip_events;

@@ -129,6 +129,11 @@ sources:
     # source stops with status error. Default exit.
     on_error_read: exit
 
+    # chameleon addition. What the initial copy (init_replica, sync_tables, refresh_schema) does
+    # with a row PostgreSQL refuses. exit: the copy fails, naming the table, the column, the row's
+    # key and the value; skip: the row goes to sch_chameleon.t_discarded_rows. Default exit.
+    on_error_copy: exit
+
     # Run maintenance (VACUUM of the log tables) when this interval has passed since the last one,
     # or "disabled". Default "disabled".
     auto_maintenance: "disabled"

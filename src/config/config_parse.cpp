@@ -271,6 +271,7 @@ const KeyTable<SourceConfig> &SourceKeys() {
         IntegerKey("sleep_loop", &SourceConfig::sleep_loop, 1, kMaxInt),
         ChoiceKey("on_error_replay", &SourceConfig::on_error_replay, kOnError),
         ChoiceKey("on_error_read", &SourceConfig::on_error_read, kOnError),
+        ChoiceKey("on_error_copy", &SourceConfig::on_error_copy, {"exit", "skip"}),
         TextKey("auto_maintenance", &SourceConfig::auto_maintenance),
         BooleanKey("gtid_enable", &SourceConfig::gtid_enable),
         NestedKey("skip_events", &SourceConfig::skip_events, SkipEventsKeys),

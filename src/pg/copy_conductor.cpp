@@ -205,7 +205,7 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
     plan.config = source.config;
     plan.copy_data = request.operation != ddl::CopyOperation::kCopySchema;
     plan.keep_existing_schema = settings.keep_existing_schema;
-    plan.skip_bad_rows = CopySkipBadRows();
+    plan.skip_bad_rows = CopySkipBadRows(settings.on_error_copy);
     plan.lock_timeout = settings.lock_timeout;
     plan.grant_select_to = settings.grant_select_to;
 

@@ -365,8 +365,8 @@ private:
                 InternSqlState(problem.sqlstate),
                 RowDescription(RowKey(t, rows), rows_seen_) + ", column " + ddl::QuoteIdent(column) +
                     ", value \"" + value + "\".",
-                "Fix the value in MySQL, or set chameleon.copy_on_error = 'skip' to send such rows to "
-                "sch_chameleon.t_discarded_rows.");
+                "Fix the value in MySQL, or set on_error_copy: skip in the source's configuration to "
+                "send such rows to sch_chameleon.t_discarded_rows.");
         }
         ++line_;
         keys_.push_back(PendingKey{line_, rows_seen_, PackKey(*request_.table, rows)});

@@ -28,11 +28,11 @@ CopyRegistry *registry = nullptr;
 shmem_request_hook_type previous_request_hook = nullptr;
 shmem_startup_hook_type previous_startup_hook = nullptr;
 int progress_interval = 10;
-int copy_on_error = 0; // 0 exit, 1 skip
+int copy_on_error = 0; // 0: the source's on_error_copy, 1 exit, 2 skip
 int split_rows = 500000;
 bool copy_binary = true;
 const struct config_enum_entry copy_on_error_options[] = {
-    {"exit", 0, false}, {"skip", 1, false}, {nullptr, 0, false}};
+    {"config", 0, false}, {"exit", 1, false}, {"skip", 2, false}, {nullptr, 0, false}};
 
 void CopyShmemRequest(void) {
     if (previous_request_hook != nullptr)
@@ -279,8 +279,10 @@ int CopySplitRows() {
     return split_rows;
 }
 
-bool CopySkipBadRows() {
-    return copy_on_error == 1;
+bool CopySkipBadRows(const std::string &source_on_error_copy) {
+    if (copy_on_error == 0)
+        return source_on_error_copy == "skip";
+    return copy_on_error == 2;
 }
 
 void CopyModuleInit() {
@@ -292,8 +294,9 @@ void CopyModuleInit() {
         &progress_interval, 10, 0, 3600, PGC_USERSET, GUC_UNIT_S, nullptr, nullptr, nullptr);
     DefineCustomEnumVariable(
         "chameleon.copy_on_error", "What init_replica and its family do with a row PostgreSQL refuses.",
-        "exit: the run fails, naming the table, the column, the row's key and the value; "
-        "skip: the row goes to sch_chameleon.t_discarded_rows and the copy goes on.",
+        "config: as the source's on_error_copy says (default exit); exit: the run fails, naming the "
+        "table, the column, the row's key and the value; skip: the row goes to "
+        "sch_chameleon.t_discarded_rows and the copy goes on.",
         &copy_on_error, 0, copy_on_error_options, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     DefineCustomBoolVariable(
         "chameleon.copy_binary", "Load rows in PostgreSQL's binary COPY format when every column allows it.",

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 extern "C" {
 #include "postgres.h"
@@ -226,8 +227,9 @@ int CopySplitRows();
 // type has a binary encoder (the others in text).
 bool CopyBinary();
 
-// GUC chameleon.copy_on_error: true for 'skip' (rows PostgreSQL refuses go to
-// sch_chameleon.t_discarded_rows), false for 'exit' (the run fails, the default).
-bool CopySkipBadRows();
+// Whether rows PostgreSQL refuses go to sch_chameleon.t_discarded_rows (true) or fail the run:
+// the source's on_error_copy (exit | skip), unless GUC chameleon.copy_on_error overrides it for the
+// session ('exit' or 'skip' instead of the default 'config').
+bool CopySkipBadRows(const std::string &source_on_error_copy);
 
 } // namespace chameleon::pg

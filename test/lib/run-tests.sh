@@ -106,14 +106,18 @@ run_unit() {
     [ -n "$only" ] && filter=(--gtest_filter="$only")
     (cd "$scratch" && as_test_user env CHAMELEON_TEST_MARIADB_PORT="$port" CHAMELEON_TEST_MARIADB_DIR="$mariadb_dir" \
         CHAMELEON_TEST_DATA="$scratch/test/unit/data" ./chameleon_unit --gtest_brief=1 "${filter[@]}") >"$out" 2>&1
+    local rc=$?
     as_test_user bash "$scratch/test/lib/mariadb.sh" stop "$mariadb_dir" >/dev/null 2>&1
     mariadb_dir=""
     local p f
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\{0,1\}\..*/\1/p' "$out" | tail -1)
-    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) tests\{0,1\}, listed below:.*/\1/p' "$out" | tail -1)
-    p=${p:-0}; f=${f:-0}
+    # A failed test prints "[  FAILED  ] Suite.Name (N ms)" once (brief or not).
+    f=$(grep -cE '^\[  FAILED  \] [^ ]+\.[^ ]+ \([0-9]+ ms\)' "$out")
+    p=${p:-0}
     if ! grep -q '^\[==========\] .* ran\.' "$out"; then
         f=$((f + 1))
+    elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1 # the binary failed without naming a test (crash at exit, leak checker...)
     fi
     grep -E '^\[  FAILED  \]|Failure|error:' "$out" | head -40
     echo "unit: $p passed, $f failed"
@@ -177,6 +181,9 @@ run_tap() {
         echo "tap: a server log shows a crashed backend"; fdied=$((fdied + 1))
     fi
     local f=$((fsub + fdied))
+    if grep -q '^Result: FAIL' "$out/prove.log" && [ "$f" -eq 0 ]; then
+        f=1 # prove failed for a reason the counts above miss (bad plan, parse errors)
+    fi
     echo "tap: $((total - fsub)) passed, $f failed"
     record tap "$((total - fsub))" "$f" "see $out (logs in tmp_check/log)"
 }

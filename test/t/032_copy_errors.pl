@@ -1,7 +1,8 @@
 # How the copy family fails, against a real MariaDB: a value PostgreSQL cannot store names the
 # table, the column, the row's primary key and the value, and the whole run fails cleanly (loading
 # schema dropped, previous destination intact, status error, message in t_error_log); with
-# chameleon.copy_on_error = 'skip' such rows go to t_discarded_rows instead; cancelling the call
+# on_error_copy: skip in the source's configuration such rows go to t_discarded_rows instead
+# (chameleon.copy_on_error overrides it for a session); cancelling the call
 # (pg_cancel_backend) stops the workers and puts everything back; a MySQL connection killed, or a
 # server that stops answering, mid-copy gives a clear error within read_timeout, never a hang; a
 # failed pre-flight check refuses to start; misuse is refused with a message.
@@ -54,6 +55,7 @@ $conn    schema_mappings:
 $conn    schema_mappings:
       errs: errs_skip
     skip_tables: [errs.bad_json]
+    on_error_copy: skip
   big:
     type: mysql
 $conn    schema_mappings:
@@ -89,7 +91,7 @@ isnt($rc, 0, 'init_replica fails on text holding a NUL byte');
 like($err, qr/ERROR:  22021: copy of MySQL table `errs`.`nul_text` failed: column "v": the value contains a NUL byte, which PostgreSQL text cannot store/,
     'the error says why');
 like($err, qr/DETAIL:  Row with primary key \(id\)=\(7\), column "v", value "a\\x00b"\./, 'and names the row, the column and the value');
-like($err, qr/HINT:  Fix the value in MySQL, or set chameleon.copy_on_error = 'skip'/, 'and what to do');
+like($err, qr/HINT:  Fix the value in MySQL, or set on_error_copy: skip in the source's configuration/, 'and what to do');
 
 # A value PostgreSQL refuses after our checks: in binary COPY (the default for this table) the
 # value is read again from MySQL by its key; in text COPY it comes from COPY itself.
@@ -102,8 +104,14 @@ for my $format ('on', 'off') {
 }
 
 # ---- skip bad rows ----
-($rc, $out, $err) = try_sql("SET chameleon.copy_on_error = 'skip'; SELECT chameleon.init_replica('skip')");
-is($rc, 0, "with copy_on_error = 'skip' init_replica succeeds") or diag $err;
+# The session can override the source's on_error_copy: 'exit' makes the same run fail.
+($rc, $out, $err) = try_sql("SET chameleon.copy_on_error = 'exit'; SELECT chameleon.init_replica('skip')");
+isnt($rc, 0, "chameleon.copy_on_error = 'exit' overrides the source's on_error_copy: skip");
+like($err, qr/ERROR:  \S+: copy of MySQL table `errs`\.`(bad_dates|nul_text)` failed/, 'with the usual error');
+is($node->safe_psql('postgres', "SELECT count(*) FROM sch_chameleon.t_discarded_rows"), '0', 'and nothing discarded');
+
+($rc, $out, $err) = try_sql("SELECT chameleon.init_replica('skip')");
+is($rc, 0, "with on_error_copy: skip init_replica succeeds") or diag $err;
 like($out, qr/^init_replica of source "skip": 2 tables, 4 rows in .*, 2 rows discarded$/m, 'the summary counts the discarded rows');
 is($node->safe_psql('postgres', 'SELECT string_agg(id::text, \',\' ORDER BY id) FROM errs_skip.bad_dates; '
       . 'SELECT string_agg(id::text, \',\' ORDER BY id) FROM errs_skip.nul_text'), "1,3\n6,8", 'the other rows are copied');

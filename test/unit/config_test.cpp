@@ -115,6 +115,7 @@ TEST(ConfigDefaults, MinimalSourceTakesPgChameleonDefaults) {
     EXPECT_EQ(s.sleep_loop, 1);
     EXPECT_EQ(s.on_error_replay, "continue");
     EXPECT_EQ(s.on_error_read, "exit");
+    EXPECT_EQ(s.on_error_copy, "exit");
     EXPECT_EQ(s.auto_maintenance, "disabled");
     EXPECT_FALSE(s.gtid_enable);
     EXPECT_TRUE(s.skip_events.insert_targets.empty());
@@ -221,6 +222,7 @@ sources:
     sleep_loop: 3
     on_error_replay: exit
     on_error_read: continue
+    on_error_copy: skip
     auto_maintenance: "1 day"
     gtid_enable: Yes
     type: mysql
@@ -281,6 +283,7 @@ TEST(ConfigFull, PgChameleonStyleFileLoadsAsIs) {
     EXPECT_EQ(s.sleep_loop, 3);
     EXPECT_EQ(s.on_error_replay, "exit");
     EXPECT_EQ(s.on_error_read, "continue");
+    EXPECT_EQ(s.on_error_copy, "skip");
     EXPECT_EQ(s.auto_maintenance, "1 day");
     EXPECT_TRUE(s.gtid_enable);
     EXPECT_EQ(s.skip_events.insert_targets, std::vector<std::string>{"shop.orders"});
@@ -340,6 +343,7 @@ TEST(ConfigSettings, EveryRowOfAFullFileInOrder) {
         {"mysql", "sleep_loop", "3", "file"},
         {"mysql", "on_error_replay", "exit", "file"},
         {"mysql", "on_error_read", "continue", "file"},
+        {"mysql", "on_error_copy", "skip", "file"},
         {"mysql", "auto_maintenance", "1 day", "file"},
         {"mysql", "gtid_enable", "true", "file"},
         {"mysql", "skip_events.insert", "[shop.orders]", "file"},
@@ -379,6 +383,7 @@ TEST(ConfigSettings, MinimalSourceShowsDefaults) {
         {"mysql", "sleep_loop", "1", "default"},
         {"mysql", "on_error_replay", "continue", "default"},
         {"mysql", "on_error_read", "exit", "default"},
+        {"mysql", "on_error_copy", "exit", "default"},
         {"mysql", "auto_maintenance", "disabled", "default"},
         {"mysql", "gtid_enable", "false", "default"},
         {"mysql", "skip_events.insert", "(none)", "default"},
@@ -444,6 +449,7 @@ TEST(ConfigExample, ParsesAndItsValuesAreTheDefaults) {
     EXPECT_EQ(s.sleep_loop, defaults.sleep_loop);
     EXPECT_EQ(s.on_error_replay, defaults.on_error_replay);
     EXPECT_EQ(s.on_error_read, defaults.on_error_read);
+    EXPECT_EQ(s.on_error_copy, defaults.on_error_copy);
     EXPECT_EQ(s.auto_maintenance, defaults.auto_maintenance);
     EXPECT_EQ(s.gtid_enable, defaults.gtid_enable);
     EXPECT_EQ(s.keep_existing_schema, defaults.keep_existing_schema);
@@ -504,7 +510,7 @@ TEST(ConfigErrors, UnknownKeysSuggestTheNearestValidKey) {
         "Keys allowed in sources.mysql: type, db_conn, schema_mappings, limit_tables, skip_tables, "
         "grant_select_to, lock_timeout, my_server_id, replica_batch_size, replay_max_rows, "
         "batch_retention, copy_max_memory, copy_mode, copy_jobs, out_dir, sleep_loop, on_error_replay, "
-        "on_error_read, auto_maintenance, gtid_enable, skip_events, keep_existing_schema, "
+        "on_error_read, on_error_copy, auto_maintenance, gtid_enable, skip_events, keep_existing_schema, "
         "net_read_timeout.",
         "Did you mean \"limit_tables\"?");
 }
@@ -649,6 +655,8 @@ TEST(ConfigValues, Choices) {
                      "sources.mysql.on_error_replay: expected continue or exit, got \"stop\"");
     ExpectParseError(SourceWith("on_error_read: retry\n"),
                      "sources.mysql.on_error_read: expected continue or exit, got \"retry\"");
+    ExpectParseError(SourceWith("on_error_copy: continue\n"),
+                     "sources.mysql.on_error_copy: expected exit or skip, got \"continue\"");
     ExpectParseError(SourceWith("copy_mode: pipe\n"),
                      "sources.mysql.copy_mode: expected file or direct, got \"pipe\"");
 }
