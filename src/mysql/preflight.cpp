@@ -138,6 +138,7 @@ const PrivilegeSpec *FindSpec(const std::string &privilege) {
     static const std::vector<PrivilegeSpec> specs = {
         {"SELECT", {"SELECT"}},
         {"RELOAD", {"RELOAD"}},
+        {"LOCK TABLES", {"LOCK TABLES"}},
         {"REPLICATION CLIENT", {"REPLICATION CLIENT", "BINLOG MONITOR", "SUPER"}},
         {"REPLICATION SLAVE", {"REPLICATION SLAVE", "REPLICATION REPLICA"}},
     };
@@ -338,8 +339,8 @@ void PrivilegeRows(const ServerFacts &facts, const std::vector<std::string> &ori
     if (!facts.grants_error.empty()) {
         rows.push_back(
             MakeRow("privileges", kWarning, facts.grants_error,
-                    "could not read SHOW GRANTS; check by hand that the user has SELECT on the mapped "
-                    "schemas, RELOAD, REPLICATION CLIENT and REPLICATION SLAVE"));
+                    "could not read SHOW GRANTS; check by hand that the user has SELECT and LOCK TABLES on "
+                    "the mapped schemas, RELOAD, REPLICATION CLIENT and REPLICATION SLAVE"));
         return;
     }
     std::vector<Grant> grants;
@@ -369,6 +370,10 @@ void PrivilegeRows(const ServerFacts &facts, const std::vector<std::string> &ori
         add("privilege SELECT on " + schema, "SELECT", schema,
             "GRANT SELECT ON " + QuoteIdentifier(schema) + ".*",
             "the initial copy reads every table of the schema");
+        add("privilege LOCK TABLES on " + schema, "LOCK TABLES", schema,
+            "GRANT LOCK TABLES ON " + QuoteIdentifier(schema) + ".*",
+            "the initial copy takes each table's consistent point under FLUSH TABLES ... WITH READ LOCK, "
+            "which needs LOCK TABLES on the table");
     }
     add("privilege RELOAD", "RELOAD", "", "GRANT RELOAD ON *.*",
         "the initial copy runs FLUSH TABLES ... WITH READ LOCK to read consistent binlog coordinates");
@@ -650,7 +655,7 @@ std::optional<std::string> FindPrivilege(const std::vector<Grant> &grants, const
     if (spec == nullptr) {
         return std::nullopt;
     }
-    bool schema_level = privilege == "SELECT";
+    bool schema_level = privilege == "SELECT" || privilege == "LOCK TABLES";
     bool revoked = false; // MySQL partial revoke of this privilege on this schema
     if (schema_level) {
         for (const auto &g : grants) {

@@ -61,7 +61,7 @@ else
 fi
 as_test_user bash "$here/mariadb.sh" client "$mdb" -e "
     CREATE USER 'chameleon'@'127.0.0.1' IDENTIFIED BY 'demo-secret';
-    GRANT SELECT, RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO 'chameleon'@'127.0.0.1';"
+    GRANT SELECT, LOCK TABLES, RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO 'chameleon'@'127.0.0.1';"
 as_test_user bash "$here/mariadb.sh" client "$mdb" -e \
     "SELECT table_name AS '$origin table', table_rows AS 'rows (estimate)' FROM information_schema.tables
       WHERE table_schema = '$origin' AND table_type = 'BASE TABLE' ORDER BY table_name;"
@@ -118,7 +118,30 @@ psql_demo -c "SELECT chameleon.add_source('mysql');" \
     -c "SELECT id, name, type, status, consistent, config, schema_mappings, log_tables FROM sch_chameleon.v_sources;" \
     -c "SELECT * FROM sch_chameleon.v_status;"
 
+say "The initial copy: consistent, parallel, through PostgreSQL's COPY"
+psql_demo -c "SET chameleon.copy_progress_interval = 1;" -c "SELECT chameleon.init_replica('mysql');" \
+    -c "SELECT id, name, status, consistent, tables_replicated, high_watermark_file, high_watermark_position FROM sch_chameleon.v_sources;" \
+    -c "SELECT v_schema_name, v_table_name, v_table_pkey, t_binlog_name, i_binlog_position FROM sch_chameleon.t_replica_tables ORDER BY 2 LIMIT 5;" \
+    -c "\\dt+ $origin.*"
+
+say "Every row arrived: row counts and a checksum of one table, MariaDB against PostgreSQL"
+for table in $(as_test_user bash "$here/mariadb.sh" client "$mdb" -N -B -e \
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = '$origin' AND table_type = 'BASE TABLE' ORDER BY 1"); do
+    my=$(as_test_user bash "$here/mariadb.sh" client "$mdb" -N -B -e "SELECT count(*) FROM \`$origin\`.\`$table\`")
+    pg=$(as_test_user "$PG_BINDIR/psql" -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -X -A -t \
+        -c "SELECT count(*) FROM \"$origin\".\"$table\"")
+    printf '  %-16s MariaDB %7s   PostgreSQL %7s   %s\n' "$table" "$my" "$pg" "$([ "$my" = "$pg" ] && echo same || echo DIFFERENT)"
+done
+if [ "$origin" = sakila ]; then
+    my=$(as_test_user bash "$here/mariadb.sh" client "$mdb" -N -B -e \
+        "SELECT md5(group_concat(concat_ws('|', payment_id, customer_id, staff_id, ifnull(rental_id, ''), amount, payment_date) ORDER BY payment_id SEPARATOR '\n')) FROM (SELECT * FROM sakila.payment) p" )
+    pg=$(as_test_user "$PG_BINDIR/psql" -h 127.0.0.1 -p "$pgport" -U postgres -d postgres -X -A -t \
+        -c "SELECT md5(string_agg(concat_ws('|', payment_id, customer_id, staff_id, coalesce(rental_id::text, ''), amount, to_char(payment_date, 'YYYY-MM-DD HH24:MI:SS')), E'\n' ORDER BY payment_id)) FROM sakila.payment")
+    echo "  sakila.payment md5: MariaDB $my, PostgreSQL $pg: $([ "$my" = "$pg" ] && echo same || echo DIFFERENT)"
+fi
+
 say "A mistake is refused with a clear message"
 psql_demo -c "SELECT chameleon.add_source('mysql');" 2>&1 || true
+psql_demo -c "SELECT chameleon.sync_tables('mysql', ARRAY['sakila.no_such_table']);" 2>&1 || true
 
 say "Demo complete"

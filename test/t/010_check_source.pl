@@ -14,15 +14,15 @@ my $good = start_mariadb();
 $good->sql(q{
     CREATE DATABASE shop;
     CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY 'repl-pw';
-    GRANT SELECT, RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1';
+    GRANT SELECT, LOCK TABLES, RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1';
     CREATE USER 'norepl'@'127.0.0.1' IDENTIFIED BY 'norepl-pw';
-    GRANT SELECT, RELOAD, REPLICATION CLIENT ON *.* TO 'norepl'@'127.0.0.1';
+    GRANT SELECT, LOCK TABLES, RELOAD, REPLICATION CLIENT ON *.* TO 'norepl'@'127.0.0.1';
 });
 my $bad = start_mariadb('--binlog_format=STATEMENT', '--binlog_row_image=MINIMAL', '--binlog_row_metadata=MINIMAL');
 $bad->sql(q{
     CREATE DATABASE shop;
     CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY 'repl-pw';
-    GRANT SELECT, RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1';
+    GRANT SELECT, LOCK TABLES, RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1';
 });
 
 # A TCP port that accepts connections and never says anything (a hung server or a black hole
@@ -92,7 +92,8 @@ sub check_rows {
 # ---- a correctly configured server: every check ok ----
 my $ok = check_rows('good');
 my @expected_checks = ('connection', 'version', 'log_bin', 'binlog_format', 'binlog_row_image',
-    'binlog_row_metadata', 'server_id', 'privilege SELECT on shop', 'privilege RELOAD',
+    'binlog_row_metadata', 'server_id', 'privilege SELECT on shop', 'privilege LOCK TABLES on shop',
+    'privilege RELOAD',
     'privilege REPLICATION CLIENT', 'privilege REPLICATION SLAVE', 'schema shop', 'time_zone',
     'binlog_checksum');
 is_deeply([sort keys %$ok], [sort @expected_checks], 'good: one row per check');

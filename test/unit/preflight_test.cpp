@@ -330,27 +330,27 @@ private:
                 "CREATE TABLE pf_sakila.actor (id int PRIMARY KEY, name varchar(40))",
                 // exactly the privileges chameleon needs
                 std::string("CREATE USER 'pf_ok'@'127.0.0.1' IDENTIFIED BY '") + kPassword + "'",
-                "GRANT SELECT ON `pf_sakila`.* TO 'pf_ok'@'127.0.0.1'",
-                "GRANT SELECT ON `pf_world`.* TO 'pf_ok'@'127.0.0.1'",
+                "GRANT SELECT, LOCK TABLES ON `pf_sakila`.* TO 'pf_ok'@'127.0.0.1'",
+                "GRANT SELECT, LOCK TABLES ON `pf_world`.* TO 'pf_ok'@'127.0.0.1'",
                 "GRANT RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO 'pf_ok'@'127.0.0.1'",
                 // all but REPLICATION SLAVE
                 std::string("CREATE USER 'pf_norepl'@'127.0.0.1' IDENTIFIED BY '") + kPassword + "'",
-                "GRANT SELECT ON `pf_sakila`.* TO 'pf_norepl'@'127.0.0.1'",
+                "GRANT SELECT, LOCK TABLES ON `pf_sakila`.* TO 'pf_norepl'@'127.0.0.1'",
                 "GRANT RELOAD, REPLICATION CLIENT ON *.* TO 'pf_norepl'@'127.0.0.1'",
                 // global grants
                 std::string("CREATE USER 'pf_global'@'127.0.0.1' IDENTIFIED BY '") + kPassword + "'",
-                "GRANT SELECT, RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO "
+                "GRANT SELECT, LOCK TABLES, RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO "
                 "'pf_global'@'127.0.0.1'",
             });
             if (mariadb_) {
                 Sql({
                     // a wildcard schema grant and MariaDB's alias names
                     std::string("CREATE USER 'pf_wild'@'127.0.0.1' IDENTIFIED BY '") + kPassword + "'",
-                    "GRANT SELECT ON `pf\\_%`.* TO 'pf_wild'@'127.0.0.1'",
+                    "GRANT SELECT, LOCK TABLES ON `pf\\_%`.* TO 'pf_wild'@'127.0.0.1'",
                     "GRANT RELOAD, BINLOG MONITOR, REPLICATION REPLICA ON *.* TO 'pf_wild'@'127.0.0.1'",
                     // SELECT through a default role, and through a role that is not active
                     "CREATE ROLE pf_reader",
-                    "GRANT SELECT ON `pf_sakila`.* TO pf_reader",
+                    "GRANT SELECT, LOCK TABLES ON `pf_sakila`.* TO pf_reader",
                     std::string("CREATE USER 'pf_role'@'127.0.0.1' IDENTIFIED BY '") + kPassword + "'",
                     "GRANT RELOAD, REPLICATION CLIENT, REPLICATION SLAVE ON *.* TO 'pf_role'@'127.0.0.1'",
                     "GRANT pf_reader TO 'pf_role'@'127.0.0.1'",
@@ -689,7 +689,7 @@ ServerFacts MySql8Facts() {
     f.variables = {{"binlog_checksum", "CRC32"},    {"binlog_format", "ROW"}, {"binlog_row_image", "FULL"},
                    {"binlog_row_metadata", "FULL"}, {"log_bin", "ON"},        {"server_id", "1"},
                    {"system_time_zone", "UTC"},     {"time_zone", "SYSTEM"}};
-    f.grant_lines = {"GRANT SELECT, RELOAD, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO `repl`@`%`"};
+    f.grant_lines = {"GRANT SELECT, RELOAD, LOCK TABLES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO `repl`@`%`"};
     f.schemas = {"information_schema", "performance_schema", "sakila"};
     return f;
 }
@@ -714,6 +714,7 @@ TEST(PreflightEvaluate, AllOkOnMySql8) {
                   "binlog_row_metadata | ok | FULL | ",
                   "server_id | ok | server_id = 1, replica server id = 100 | ",
                   "privilege SELECT on sakila | ok | SELECT on *.* | ",
+                  "privilege LOCK TABLES on sakila | ok | LOCK TABLES on *.* | ",
                   "privilege RELOAD | ok | RELOAD on *.* | ",
                   "privilege REPLICATION CLIENT | ok | REPLICATION CLIENT on *.* | ",
                   "privilege REPLICATION SLAVE | ok | REPLICATION SLAVE on *.* | ",
@@ -721,6 +722,21 @@ TEST(PreflightEvaluate, AllOkOnMySql8) {
                   "time_zone | ok | time_zone = SYSTEM, system_time_zone = UTC | ",
                   "binlog_checksum | ok | CRC32 | ",
               }));
+}
+
+TEST(PreflightEvaluate, LockTablesIsNeededForTheCopy) {
+    ServerFacts f = MySql8Facts();
+    f.grant_lines = {"GRANT SELECT, RELOAD, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO `repl`@`%`",
+                     "GRANT LOCK TABLES ON `other`.* TO `repl`@`%`"};
+    auto rows = EvaluatePreflight(f, {"sakila"}, 100);
+    EXPECT_EQ(Format(*FindRow(rows, "privilege LOCK TABLES on sakila")),
+              "privilege LOCK TABLES on sakila | failed | missing | run as an administrator: GRANT LOCK TABLES "
+              "ON `sakila`.* TO 'repl'@'%'; (the initial copy takes each table's consistent point under "
+              "FLUSH TABLES ... WITH READ LOCK, which needs LOCK TABLES on the table)");
+    f.grant_lines.push_back("GRANT LOCK TABLES ON `sakila`.* TO `repl`@`%`");
+    rows = EvaluatePreflight(f, {"sakila"}, 100);
+    EXPECT_EQ(Format(*FindRow(rows, "privilege LOCK TABLES on sakila")),
+              "privilege LOCK TABLES on sakila | ok | LOCK TABLES on `sakila`.* | ");
 }
 
 TEST(PreflightEvaluate, Versions) {
@@ -873,7 +889,9 @@ TEST(PreflightEvaluate, PrivilegesAndSchemas) {
               (std::vector<std::string>{
                   "connection", "version", "log_bin", "binlog_format", "binlog_row_image",
                   "binlog_row_metadata", "server_id", "privilege SELECT on sakila",
-                  "privilege SELECT on world", "privilege SELECT on nope", "privilege RELOAD",
+                  "privilege LOCK TABLES on sakila", "privilege SELECT on world",
+                  "privilege LOCK TABLES on world", "privilege SELECT on nope",
+                  "privilege LOCK TABLES on nope", "privilege RELOAD",
                   "privilege REPLICATION CLIENT", "privilege REPLICATION SLAVE", "schema sakila",
                   "schema world", "schema nope", "time_zone", "binlog_checksum"}));
     const std::string role_note =
@@ -936,7 +954,8 @@ TEST(PreflightEvaluate, PrivilegesAndSchemas) {
     EXPECT_EQ(
         Format(*FindRow(rows, "privileges")),
         "privileges | warning | MySQL error 1044: Access denied | could not read SHOW GRANTS; check by hand "
-        "that the user has SELECT on the mapped schemas, RELOAD, REPLICATION CLIENT and REPLICATION SLAVE");
+        "that the user has SELECT and LOCK TABLES on the mapped schemas, RELOAD, REPLICATION CLIENT and "
+        "REPLICATION SLAVE");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1205,7 +1224,9 @@ std::vector<std::string> ExpectedAllOk(Preflight &t, const std::string &user) {
         "binlog_row_metadata | ok | FULL | ",
         "server_id | ok | server_id = " + server_id + ", replica server id = 100 | ",
         "privilege SELECT on pf_sakila | ok | SELECT on `pf_sakila`.* | ",
+        "privilege LOCK TABLES on pf_sakila | ok | LOCK TABLES on `pf_sakila`.* | ",
         "privilege SELECT on pf_world | ok | SELECT on `pf_world`.* | ",
+        "privilege LOCK TABLES on pf_world | ok | LOCK TABLES on `pf_world`.* | ",
         "privilege RELOAD | ok | RELOAD on *.* | ",
         "privilege REPLICATION CLIENT | ok | BINLOG MONITOR on *.* | ",
         "privilege REPLICATION SLAVE | ok | REPLICATION SLAVE on *.* | ",
@@ -1342,8 +1363,8 @@ TEST_F(Preflight, Roles) {
     auto rows = RunPreflight(Server().Params("pf_role"), {"pf_sakila"}, 100);
     EXPECT_EQ(Format(rows), [&] {
         auto expected = ExpectedAllOk(*this, "pf_role");
-        expected.erase(expected.begin() + 8);  // pf_world is not mapped here
-        expected.erase(expected.begin() + 12); // nor its schema row
+        expected.erase(expected.begin() + 9, expected.begin() + 11); // pf_world is not mapped here
+        expected.erase(expected.begin() + 13);                       // nor its schema row
         return expected;
     }());
     // A granted role that is not active does not.
