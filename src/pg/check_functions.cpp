@@ -3,6 +3,7 @@
 #include "config/config.hpp"
 #include "mysql/preflight.hpp"
 
+#include "pg/copy_common.hpp"
 #include "pg/fmgr_util.hpp"
 #include "pg/guard.hpp"
 #include "pg/module.hpp"
@@ -21,18 +22,9 @@ CHAMELEON_FUNCTION(chameleon_check_mysql) {
     const config::Configuration configuration = config::LoadConfiguration(pg::ConfigDirectory(), config_name);
     const config::SourceConfig &settings = configuration.Source(source);
 
-    mysql::ConnectParams params;
-    params.host = settings.db_conn.host;
-    params.port = settings.db_conn.port;
-    params.user = settings.db_conn.user;
-    params.password = settings.db_conn.password;
-    params.charset = settings.db_conn.charset;
-    params.connect_timeout = settings.db_conn.connect_timeout;
-    params.read_timeout = settings.db_conn.read_timeout;
-    params.write_timeout = settings.db_conn.read_timeout;
-
     std::vector<pg::Row> rows;
-    for (const mysql::CheckResult &result : mysql::RunPreflight(params, schemas, settings.my_server_id)) {
+    for (const mysql::CheckResult &result :
+         mysql::RunPreflight(pg::ConnectParamsOf(settings), schemas, settings.my_server_id)) {
         rows.push_back({result.check, result.status, result.value,
                         result.hint.empty() ? std::nullopt : std::optional<std::string>(result.hint)});
     }
