@@ -134,6 +134,11 @@ sources:
     # key and the value; skip: the row goes to sch_chameleon.t_discarded_rows. Default exit.
     on_error_copy: exit
 
+    # chameleon addition. What MySQL's zero dates (0000-00-00, also in DATETIME and TIMESTAMP)
+    # become, since PostgreSQL has none. null: NULL, or -infinity in a NOT NULL column;
+    # -infinity: always -infinity. A zero date never fails a row. Default null.
+    zero_dates: "null"
+
     # Run maintenance (VACUUM of the log tables) when this interval has passed since the last one,
     # or "disabled". Default "disabled".
     auto_maintenance: "disabled"

@@ -463,8 +463,8 @@ void TranslateDefault(const MysqlColumn &c, const TypeMapOptions &options, Mappe
 void FinishColumn(const MysqlColumn &c, const TypeMapOptions &options, MappedColumn &m) {
     m.not_null = !c.nullable;
     if (m.kind == CopyKind::kDate || m.kind == CopyKind::kDateTime || m.kind == CopyKind::kTimestampUtc) {
-        // Zero dates never fail a row: NULL, or -infinity where NULL is not allowed.
-        if (m.not_null)
+        // Zero dates never fail a row: NULL, or -infinity where NULL is not allowed or asked for.
+        if (m.not_null || options.zero_dates_infinity)
             m.zero_date_value = "-infinity";
     }
     if (c.AutoIncrement()) {

@@ -39,6 +39,9 @@ const char *CopyKindName(CopyKind kind);
 struct TypeMapOptions {
     bool postgis = false; // PostGIS is installed in the target database: geometry columns map to it
     DefaultStyle default_style = DefaultStyle::kMariaDb;
+    // Zero dates become -infinity in every column (the source's zero_dates: -infinity); otherwise
+    // NULL, or -infinity where NULL is not allowed.
+    bool zero_dates_infinity = false;
 };
 
 struct MappedColumn {

@@ -299,6 +299,7 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
     ddl::TypeMapOptions types;
     types.postgis = postgis;
     types.default_style = mysql::DefaultStyleOf(conn);
+    types.zero_dates_infinity = settings.zero_dates == "-infinity";
 
     // Loading schemas and name registries.
     std::map<std::string, ddl::SchemaNames> names; // by the schema the DDL is written for

@@ -320,6 +320,42 @@ is($node->safe_psql('postgres', "SELECT count(*) FROM pg_namespace WHERE nspname
     '0', 'the replaced schema is dropped');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM sch_chameleon.t_replica_batch'), '1', 'one batch, as after any init');
 
+# ---- zero_dates: -infinity turns every zero date into -infinity instead of NULL ----
+write_config($node, 'default', <<"YAML");
+sources:
+  src:
+    type: mysql
+    db_conn:
+      host: "127.0.0.1"
+      port: "$port"
+      user: "root"
+      password: ""
+      read_timeout: 120
+    schema_mappings:
+      types: types_pg
+      "Odd Shop": "Odd Dest"
+    copy_jobs: 2
+  zeros:
+    type: mysql
+    db_conn:
+      host: "127.0.0.1"
+      port: "$port"
+      user: "root"
+      password: ""
+    schema_mappings:
+      types: types_inf
+    limit_tables: [types.all_types]
+    zero_dates: -infinity
+YAML
+$node->safe_psql('postgres', "SELECT chameleon.add_source('zeros')");
+$rc = $node->psql('postgres', "SELECT chameleon.init_replica('zeros')", stdout => \$stdout, stderr => \$stderr);
+is($rc, 0, 'init_replica with zero_dates: -infinity') or diag $stderr;
+is($node->safe_psql('postgres', "SELECT c_date, c_date_nn, c_dt6, c_ts6 FROM types_inf.all_types WHERE id = 4"),
+    '-infinity|-infinity|-infinity|-infinity', 'zero dates are -infinity in nullable columns too');
+is($node->safe_psql('postgres', "SELECT count(*) FROM types_inf.all_types t JOIN types_pg.all_types p USING (id) "
+      . "WHERE t.c_date IS NOT DISTINCT FROM p.c_date AND t.c_ts6 IS NOT DISTINCT FROM p.c_ts6"),
+    '4', 'the other rows are the same as with the default policy');
+
 # ---- progress while it runs, from another session ----
 $mysql->sql('CREATE TABLE types.slow (id INT PRIMARY KEY, pad VARCHAR(100)); '
       . "INSERT INTO types.slow SELECT seq, REPEAT('p', 100) FROM types.seq_1_to_600000");

@@ -133,6 +133,21 @@ TEST(DdlTypeMap, ZeroDatesNullOrMinusInfinity) {
     EXPECT_EQ(Convert(Map(ts), "0000-00-00 00:00:00"), "<NULL>");
 }
 
+TEST(DdlTypeMap, ZeroDatesMinusInfinityEverywhereWhenAsked) {
+    TypeMapOptions options;
+    options.zero_dates_infinity = true; // zero_dates: -infinity
+    for (const auto &[data_type, zero] : std::vector<std::pair<std::string, std::string>>{
+             {"date", "0000-00-00"}, {"datetime", "0000-00-00 00:00:00"}, {"timestamp", "0000-00-00 00:00:00"}}) {
+        MappedColumn m = Map(Col("c", data_type, data_type), {}, options);
+        EXPECT_EQ(m.zero_date_value, std::optional<std::string>("-infinity")) << data_type;
+        EXPECT_EQ(Convert(m, zero), "-infinity") << data_type;
+    }
+    // Real dates are untouched, and other types have no zero-date policy.
+    MappedColumn d = Map(Col("c", "datetime", "datetime"), {}, options);
+    EXPECT_EQ(Convert(d, "2024-02-29 23:59:59"), "2024-02-29 23:59:59");
+    EXPECT_FALSE(Map(Col("c", "varchar", "varchar(10)"), {}, options).zero_date_value.has_value());
+}
+
 TEST(DdlTypeMap, CharacterTypes) {
     MysqlColumn c = Col("c", "char", "char(10)");
     c.char_max_length = 10;
