@@ -516,7 +516,8 @@ TEST(ConfigErrors, UnknownKeysSuggestTheNearestValidKey) {
         "Keys allowed in sources.mysql: type, db_conn, schema_mappings, limit_tables, skip_tables, "
         "grant_select_to, lock_timeout, my_server_id, replica_batch_size, replay_max_rows, "
         "batch_retention, copy_max_memory, copy_mode, copy_jobs, out_dir, sleep_loop, on_error_replay, "
-        "on_error_read, on_error_copy, zero_dates, auto_maintenance, gtid_enable, skip_events, keep_existing_schema, "
+        "on_error_read, on_error_copy, zero_dates, auto_maintenance, gtid_enable, skip_events, "
+        "keep_existing_schema, "
         "net_read_timeout.",
         "Did you mean \"limit_tables\"?");
 }

@@ -136,8 +136,10 @@ TEST(DdlTypeMap, ZeroDatesNullOrMinusInfinity) {
 TEST(DdlTypeMap, ZeroDatesMinusInfinityEverywhereWhenAsked) {
     TypeMapOptions options;
     options.zero_dates_infinity = true; // zero_dates: -infinity
-    for (const auto &[data_type, zero] : std::vector<std::pair<std::string, std::string>>{
-             {"date", "0000-00-00"}, {"datetime", "0000-00-00 00:00:00"}, {"timestamp", "0000-00-00 00:00:00"}}) {
+    for (const auto &[data_type, zero] :
+         std::vector<std::pair<std::string, std::string>>{{"date", "0000-00-00"},
+                                                          {"datetime", "0000-00-00 00:00:00"},
+                                                          {"timestamp", "0000-00-00 00:00:00"}}) {
         MappedColumn m = Map(Col("c", data_type, data_type), {}, options);
         EXPECT_EQ(m.zero_date_value, std::optional<std::string>("-infinity")) << data_type;
         EXPECT_EQ(Convert(m, zero), "-infinity") << data_type;

@@ -689,7 +689,8 @@ ServerFacts MySql8Facts() {
     f.variables = {{"binlog_checksum", "CRC32"},    {"binlog_format", "ROW"}, {"binlog_row_image", "FULL"},
                    {"binlog_row_metadata", "FULL"}, {"log_bin", "ON"},        {"server_id", "1"},
                    {"system_time_zone", "UTC"},     {"time_zone", "SYSTEM"}};
-    f.grant_lines = {"GRANT SELECT, RELOAD, LOCK TABLES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO `repl`@`%`"};
+    f.grant_lines = {
+        "GRANT SELECT, RELOAD, LOCK TABLES, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO `repl`@`%`"};
     f.schemas = {"information_schema", "performance_schema", "sakila"};
     return f;
 }
@@ -729,10 +730,11 @@ TEST(PreflightEvaluate, LockTablesIsNeededForTheCopy) {
     f.grant_lines = {"GRANT SELECT, RELOAD, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO `repl`@`%`",
                      "GRANT LOCK TABLES ON `other`.* TO `repl`@`%`"};
     auto rows = EvaluatePreflight(f, {"sakila"}, 100);
-    EXPECT_EQ(Format(*FindRow(rows, "privilege LOCK TABLES on sakila")),
-              "privilege LOCK TABLES on sakila | failed | missing | run as an administrator: GRANT LOCK TABLES "
-              "ON `sakila`.* TO 'repl'@'%'; (the initial copy takes each table's consistent point under "
-              "FLUSH TABLES ... WITH READ LOCK, which needs LOCK TABLES on the table)");
+    EXPECT_EQ(
+        Format(*FindRow(rows, "privilege LOCK TABLES on sakila")),
+        "privilege LOCK TABLES on sakila | failed | missing | run as an administrator: GRANT LOCK TABLES "
+        "ON `sakila`.* TO 'repl'@'%'; (the initial copy takes each table's consistent point under "
+        "FLUSH TABLES ... WITH READ LOCK, which needs LOCK TABLES on the table)");
     f.grant_lines.push_back("GRANT LOCK TABLES ON `sakila`.* TO `repl`@`%`");
     rows = EvaluatePreflight(f, {"sakila"}, 100);
     EXPECT_EQ(Format(*FindRow(rows, "privilege LOCK TABLES on sakila")),
@@ -885,15 +887,27 @@ TEST(PreflightEvaluate, PrivilegesAndSchemas) {
                      "GRANT `reader`@`%` TO `o'neil`@`10.0.0.%`"};
     f.schemas = {"sakila", "World"};
     auto rows = EvaluatePreflight(f, {"sakila", "world", "nope"}, 100);
-    EXPECT_EQ(Checks(rows),
-              (std::vector<std::string>{
-                  "connection", "version", "log_bin", "binlog_format", "binlog_row_image",
-                  "binlog_row_metadata", "server_id", "privilege SELECT on sakila",
-                  "privilege LOCK TABLES on sakila", "privilege SELECT on world",
-                  "privilege LOCK TABLES on world", "privilege SELECT on nope",
-                  "privilege LOCK TABLES on nope", "privilege RELOAD",
-                  "privilege REPLICATION CLIENT", "privilege REPLICATION SLAVE", "schema sakila",
-                  "schema world", "schema nope", "time_zone", "binlog_checksum"}));
+    EXPECT_EQ(Checks(rows), (std::vector<std::string>{"connection",
+                                                      "version",
+                                                      "log_bin",
+                                                      "binlog_format",
+                                                      "binlog_row_image",
+                                                      "binlog_row_metadata",
+                                                      "server_id",
+                                                      "privilege SELECT on sakila",
+                                                      "privilege LOCK TABLES on sakila",
+                                                      "privilege SELECT on world",
+                                                      "privilege LOCK TABLES on world",
+                                                      "privilege SELECT on nope",
+                                                      "privilege LOCK TABLES on nope",
+                                                      "privilege RELOAD",
+                                                      "privilege REPLICATION CLIENT",
+                                                      "privilege REPLICATION SLAVE",
+                                                      "schema sakila",
+                                                      "schema world",
+                                                      "schema nope",
+                                                      "time_zone",
+                                                      "binlog_checksum"}));
     const std::string role_note =
         " Privileges of roles that are not active in the session are not counted: grant "
         "the privilege to the user, or make the role a default role of the user.";
