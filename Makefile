@@ -14,8 +14,9 @@ MODULE_big  = chameleon
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 
 # Pure C++ layers (no PostgreSQL headers) and the PostgreSQL-facing layer.
-PURE_SRCS := $(sort $(wildcard src/common/*.cpp src/config/*.cpp src/ddl/*.cpp src/mysql/*.cpp src/mysql/*/*.cpp))
-PG_SRCS   := $(sort $(wildcard src/pg/*.cpp))
+PURE_SRCS := $(sort $(wildcard src/common/*.cpp src/config/*.cpp src/convert/*.cpp src/ddl/*.cpp src/ddl/*/*.cpp \
+                              src/mysql/*.cpp src/mysql/*/*.cpp))
+PG_SRCS   := $(sort $(wildcard src/pg/*.cpp src/pg/*/*.cpp))
 PURE_OBJS := $(PURE_SRCS:.cpp=.o)
 OBJS       = $(PURE_OBJS) $(PG_SRCS:.cpp=.o)
 
@@ -91,9 +92,9 @@ fuzz:
 # Pure layers must never include PostgreSQL headers; src/pg must never include mysql.h.
 check-headers:
 	@bad=$$(grep -lE '#\s*include\s*[<"](postgres|fmgr|utils/|access/|catalog/|executor/|nodes/|storage/|miscadmin)' \
-		$(PURE_SRCS) $(wildcard src/common/*.hpp src/config/*.hpp src/ddl/*.hpp src/mysql/*.hpp src/mysql/*/*.hpp) 2>/dev/null); \
+		$(PURE_SRCS) $(wildcard src/common/*.hpp src/config/*.hpp src/convert/*.hpp src/ddl/*.hpp src/ddl/*/*.hpp src/mysql/*.hpp src/mysql/*/*.hpp) 2>/dev/null); \
 	 if [ -n "$$bad" ]; then echo "PostgreSQL header in a pure layer: $$bad"; exit 1; fi
-	@bad=$$(grep -lE '#\s*include\s*[<"](mysql\.h|mariadb/|mysql/mysql\.h|ma_[a-z_]*\.h|errmsg\.h|mysqld_error\.h)' src/pg/*.cpp src/pg/*.hpp 2>/dev/null); \
+	@bad=$$(grep -lE '#\s*include\s*[<"](mysql\.h|mariadb/|mysql/mysql\.h|ma_[a-z_]*\.h|errmsg\.h|mysqld_error\.h)' src/pg/*.cpp src/pg/*.hpp src/pg/*/*.cpp src/pg/*/*.hpp 2>/dev/null); \
 	 if [ -n "$$bad" ]; then echo "mysql.h in src/pg: $$bad"; exit 1; fi
 	@echo "check-headers: layers are isolated"
 

@@ -5,8 +5,8 @@
 
 #include "common/cpp_only.hpp"
 
-#include "ddl/copy_binary.hpp"
-#include "ddl/copy_value.hpp"
+#include "convert/pg_binary.hpp"
+#include "convert/pg_value.hpp"
 
 #include <cstdint>
 #include <string>
@@ -14,6 +14,9 @@
 #include <vector>
 
 namespace chameleon::ddl {
+
+using convert::BinaryKind;
+using convert::ValueSpec;
 
 enum class CopyOperation : uint8_t {
     kInitReplica = 1,

@@ -1,7 +1,7 @@
 #include "ddl/type_map.hpp"
 
 #include "common/error.hpp"
-#include "ddl/copy_value.hpp"
+#include "convert/pg_value.hpp"
 #include "ddl/pg_text.hpp"
 #include "mysql/connection.hpp" // QuoteIdentifier (pure: no libmariadb header)
 
@@ -9,6 +9,10 @@
 #include <cctype>
 
 namespace chameleon::ddl {
+
+using convert::AppendPgValue;
+using convert::ConvertStatus;
+using convert::ValueSpec;
 
 // ---- MysqlColumn / MysqlTable helpers (declared in mysql_schema.hpp) ----
 

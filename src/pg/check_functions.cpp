@@ -3,7 +3,7 @@
 #include "config/config.hpp"
 #include "mysql/preflight.hpp"
 
-#include "pg/copy_common.hpp"
+#include "pg/copy/common.hpp"
 #include "pg/fmgr_util.hpp"
 #include "pg/guard.hpp"
 #include "pg/module.hpp"

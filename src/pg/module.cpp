@@ -4,7 +4,7 @@
 
 #include "common/error.hpp"
 #include "pg/guard.hpp"
-#include "pg/copy_shared.hpp"
+#include "pg/copy/shared.hpp"
 
 #include <stdexcept>
 #include <string>

@@ -1,7 +1,7 @@
 #include "pg/mysql_wait.hpp"
 
-#include "pg/copy_load.hpp"
-#include "pg/copy_shared.hpp"
+#include "pg/copy/load.hpp"
+#include "pg/copy/shared.hpp"
 #include "pg/guard.hpp"
 
 extern "C" {

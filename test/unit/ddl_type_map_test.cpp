@@ -1,7 +1,7 @@
 // The MySQL → PostgreSQL type map (DESIGN §6), type_override rules, defaults, identity, and the
 // conversion of values into COPY text.
 #include "common/error.hpp"
-#include "ddl/copy_value.hpp"
+#include "convert/pg_value.hpp"
 #include "ddl/pg_text.hpp"
 #include "ddl/type_map.hpp"
 
@@ -11,6 +11,8 @@
 #include <vector>
 
 namespace chameleon::ddl {
+
+using namespace convert;
 namespace {
 
 MysqlColumn Col(const std::string &name, const std::string &data_type, const std::string &column_type) {

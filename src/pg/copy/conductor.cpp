@@ -14,9 +14,9 @@
 #include "mysql/preflight.hpp"
 #include "mysql/snapshot.hpp"
 
-#include "pg/copy_common.hpp"
-#include "pg/copy_conductor.hpp"
-#include "pg/copy_shared.hpp"
+#include "pg/copy/common.hpp"
+#include "pg/copy/conductor.hpp"
+#include "pg/copy/shared.hpp"
 #include "pg/fmgr_util.hpp"
 #include "pg/guard.hpp"
 #include "pg/module.hpp"
@@ -367,10 +367,10 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
         ct.identity_columns = d.identity_columns;
         ct.binary_copy = CopyBinary() && !plan.skip_bad_rows;
         for (const ddl::MappedColumn &m : d.columns) {
-            const ddl::BinaryKind binary = ddl::BinaryKindFor(m);
-            if (binary == ddl::BinaryKind::kNone)
+            const convert::BinaryKind binary = convert::BinaryKindFor(m);
+            if (binary == convert::BinaryKind::kNone)
                 ct.binary_copy = false;
-            ct.columns.push_back(ddl::CopyColumn{m.name, ddl::ValueSpec::Of(m), binary});
+            ct.columns.push_back(ddl::CopyColumn{m.name, convert::ValueSpec::Of(m), binary});
         }
         ct.key_columns = d.key_columns;
         ct.select_sql = d.select_sql;

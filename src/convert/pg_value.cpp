@@ -1,10 +1,12 @@
-#include "ddl/copy_value.hpp"
+#include "convert/pg_value.hpp"
 
 #include "ddl/pg_text.hpp"
 
 #include <cstdint>
 
-namespace chameleon::ddl {
+namespace chameleon::convert {
+
+using namespace ddl; // the type map's vocabulary and the PostgreSQL text helpers
 
 namespace {
 
@@ -234,4 +236,4 @@ std::string DescribeValue(const char *data, size_t size, CopyKind kind, size_t m
     return out;
 }
 
-} // namespace chameleon::ddl
+} // namespace chameleon::convert

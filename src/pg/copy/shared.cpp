@@ -1,7 +1,7 @@
 // Shared state of the copy family: run segments and the registry of runs in progress.
 // Everything here is C-style code over shared memory: no C++ object is alive across a call that
 // can raise a PostgreSQL error.
-#include "pg/copy_shared.hpp"
+#include "pg/copy/shared.hpp"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "ddl/copy_binary.hpp"
+#include "convert/pg_binary.hpp"
 
 #include "ddl/pg_text.hpp"
 
@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace chameleon::ddl {
+namespace chameleon::convert {
+
+using namespace ddl; // the type map's vocabulary and the PostgreSQL text helpers
 
 namespace {
 
@@ -679,4 +681,4 @@ bool AppendBinaryField(std::string &out, BinaryKind kind, const ValueSpec &spec,
     return Fail(problem, "XX000", "no binary encoder");
 }
 
-} // namespace chameleon::ddl
+} // namespace chameleon::convert

@@ -11,13 +11,13 @@
 //
 // Skip mode (bad rows to t_discarded_rows): rows are converted in batches kept in memory, each
 // batch loaded in a subtransaction; a failing line is taken out and the batch loaded again.
-#include "pg/copy_load.hpp"
+#include "pg/copy/load.hpp"
 
 #include "common/error.hpp"
-#include "ddl/copy_binary.hpp"
-#include "ddl/copy_value.hpp"
+#include "convert/pg_binary.hpp"
+#include "convert/pg_value.hpp"
 #include "ddl/pg_text.hpp"
-#include "pg/copy_shared.hpp"
+#include "pg/copy/shared.hpp"
 #include "pg/guard.hpp"
 
 #include <algorithm>
@@ -76,15 +76,15 @@ bool AppendRow(const ddl::CopyTable &table, const mysql::RowStream &rows, std::s
     const size_t start = out.size();
     const unsigned int n = rows.ColumnCount();
     if (table.binary_copy) {
-        ddl::AppendBinaryRowStart(out, static_cast<int>(n));
+        convert::AppendBinaryRowStart(out, static_cast<int>(n));
         for (unsigned int i = 0; i < n; ++i) {
             const char *value = rows.Value(i);
             if (value == nullptr) {
-                ddl::AppendBinaryNull(out);
+                convert::AppendBinaryNull(out);
                 continue;
             }
-            ddl::BinaryProblem bp;
-            if (ddl::AppendBinaryField(out, table.columns[i].binary, table.columns[i].spec, value,
+            convert::BinaryProblem bp;
+            if (convert::AppendBinaryField(out, table.columns[i].binary, table.columns[i].spec, value,
                                        rows.Length(i), bp))
                 continue;
             out.resize(start);
@@ -104,18 +104,18 @@ bool AppendRow(const ddl::CopyTable &table, const mysql::RowStream &rows, std::s
             out += "\\N";
             continue;
         }
-        ddl::ConvertStatus status =
-            ddl::AppendPgValue(out, table.columns[i].spec, value, rows.Length(i), /*copy_escape=*/true);
-        if (status == ddl::ConvertStatus::kOk)
+        convert::ConvertStatus status =
+            convert::AppendPgValue(out, table.columns[i].spec, value, rows.Length(i), /*copy_escape=*/true);
+        if (status == convert::ConvertStatus::kOk)
             continue;
-        if (status == ddl::ConvertStatus::kNull) {
+        if (status == convert::ConvertStatus::kNull) {
             out += "\\N";
             continue;
         }
         out.resize(start);
         problem.column = static_cast<int>(i);
         problem.names_column = true;
-        if (status == ddl::ConvertStatus::kNulByte) {
+        if (status == convert::ConvertStatus::kNulByte) {
             problem.reason = "the value contains a NUL byte, which PostgreSQL text cannot store";
             problem.sqlstate = "22021";
         } else {
@@ -177,7 +177,7 @@ std::string DescribeKey(const ddl::CopyTable &table, const std::vector<std::opti
         }
         names += table.columns[k].name;
         text += values[i]
-                    ? ddl::DescribeValue(values[i]->data(), values[i]->size(), table.columns[k].spec.kind, 64)
+                    ? convert::DescribeValue(values[i]->data(), values[i]->size(), table.columns[k].spec.kind, 64)
                     : "NULL";
     }
     return names + ")=" + text + ")";
@@ -208,7 +208,7 @@ public:
     int Fill(char *out, int maxread) {
         const size_t want = static_cast<size_t>(maxread);
         if (binary_ && !header_sent_) {
-            buffer_ += ddl::BinaryCopyHeader();
+            buffer_ += convert::BinaryCopyHeader();
             header_sent_ = true;
         }
         while (buffer_.size() - pos_ < want && !eof_) {
@@ -218,7 +218,7 @@ public:
             }
             if (!NextLine()) {
                 if (binary_)
-                    buffer_ += ddl::BinaryCopyTrailer();
+                    buffer_ += convert::BinaryCopyTrailer();
                 eof_ = true;
             }
         }
@@ -356,7 +356,7 @@ private:
             own_error_ = true;
             const ddl::CopyTable &t = *request_.table;
             const std::string &column = t.columns[problem.column].name;
-            std::string value = ddl::DescribeValue(rows.Value(problem.column), rows.Length(problem.column),
+            std::string value = convert::DescribeValue(rows.Value(problem.column), rows.Length(problem.column),
                                                    t.columns[problem.column].spec.kind, 100);
             throw Error(
                 "copy of MySQL table " + TableDisplay(t) + " failed: " +
@@ -435,7 +435,7 @@ CopyFailure ReadFailure(CopyFromState cstate) {
         f.column = cstate->cur_attname;
     if (cstate->cur_attval != nullptr) {
         std::string v = cstate->cur_attval;
-        f.value = ddl::DescribeValue(v.data(), v.size(), ddl::CopyKind::kText, 100);
+        f.value = convert::DescribeValue(v.data(), v.size(), ddl::CopyKind::kText, 100);
     }
     return f;
 }
@@ -569,7 +569,7 @@ LoadResult LoadInBatches(const LoadRequest &request) {
             if (!AppendRow(table, rows, text, problem)) {
                 const std::string &column = table.columns[problem.column].name;
                 std::string value =
-                    ddl::DescribeValue(rows.Value(problem.column), rows.Length(problem.column),
+                    convert::DescribeValue(rows.Value(problem.column), rows.Length(problem.column),
                                        table.columns[problem.column].spec.kind, 100);
                 std::string row_text;
                 for (unsigned int i = 0; i < rows.ColumnCount(); ++i) {
@@ -577,7 +577,7 @@ LoadResult LoadInBatches(const LoadRequest &request) {
                         row_text += '\t';
                     row_text += rows.Value(i) == nullptr
                                     ? "\\N"
-                                    : ddl::DescribeValue(rows.Value(i), rows.Length(i),
+                                    : convert::DescribeValue(rows.Value(i), rows.Length(i),
                                                          table.columns[i].spec.kind, 1000);
                 }
                 request.discard(RowKey(table, rows),
@@ -674,7 +674,7 @@ std::string RowKey(const ddl::CopyTable &table, const mysql::RowStream &rows) {
         names += table.columns[k].name;
         const char *v = rows.Value(static_cast<unsigned int>(k));
         values +=
-            v == nullptr ? "NULL" : ddl::DescribeValue(v, rows.Length(k), table.columns[k].spec.kind, 64);
+            v == nullptr ? "NULL" : convert::DescribeValue(v, rows.Length(k), table.columns[k].spec.kind, 64);
     }
     return names + ")=" + values + ")";
 }

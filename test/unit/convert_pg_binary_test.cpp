@@ -1,6 +1,6 @@
 // The binary COPY encoders: the bytes PostgreSQL's *_recv functions read, for every type of the
 // map, and the values they refuse with PostgreSQL's own messages.
-#include "ddl/copy_binary.hpp"
+#include "convert/pg_binary.hpp"
 #include "ddl/type_map.hpp"
 
 #include <gtest/gtest.h>
@@ -8,6 +8,8 @@
 #include <string>
 
 namespace chameleon::ddl {
+
+using namespace convert;
 namespace {
 
 std::string Hex(const std::string &bytes) {

@@ -10,7 +10,11 @@
 #include <optional>
 #include <string>
 
-namespace chameleon::ddl {
+namespace chameleon::convert {
+
+// The column vocabulary of the type map (ddl/type_map.hpp) that the converters are written in.
+using ddl::CopyKind;
+using ddl::MappedColumn;
 
 // What a value's conversion needs to know of its column.
 struct ValueSpec {
@@ -44,4 +48,4 @@ bool IsZeroDate(const char *data, size_t size);
 // characters and invalid UTF-8 escaped, binary data as 0x-hex.
 std::string DescribeValue(const char *data, size_t size, CopyKind kind, size_t max_chars = 200);
 
-} // namespace chameleon::ddl
+} // namespace chameleon::convert

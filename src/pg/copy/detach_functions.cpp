@@ -10,8 +10,8 @@
 #include "mysql/connection.hpp"
 #include "mysql/snapshot.hpp"
 
-#include "pg/copy_common.hpp"
-#include "pg/copy_shared.hpp"
+#include "pg/copy/common.hpp"
+#include "pg/copy/shared.hpp"
 #include "pg/fmgr_util.hpp"
 #include "pg/guard.hpp"
 #include "pg/module.hpp"

@@ -18,9 +18,9 @@
 #include "mysql/connection.hpp"
 #include "mysql/snapshot.hpp"
 
-#include "pg/copy_common.hpp"
-#include "pg/copy_load.hpp"
-#include "pg/copy_shared.hpp"
+#include "pg/copy/common.hpp"
+#include "pg/copy/load.hpp"
+#include "pg/copy/shared.hpp"
 #include "pg/guard.hpp"
 #include "pg/module.hpp"
 #include "pg/mysql_wait.hpp"
@@ -369,7 +369,7 @@ LoadResult Worker::LoadRange(int t, const std::string &where) {
             if (rs.rows.empty())
                 return std::nullopt;
             const mysql::TextValue &v = rs.rows[0][0];
-            return v ? ddl::DescribeValue(v->data(), v->size(), table.columns[column].spec.kind, 100)
+            return v ? convert::DescribeValue(v->data(), v->size(), table.columns[column].spec.kind, 100)
                      : std::string("NULL");
         } catch (const std::exception &) {
             return std::nullopt;

@@ -1,4 +1,4 @@
-#include "pg/copy_common.hpp"
+#include "pg/copy/common.hpp"
 
 #include <cctype>
 #include <cmath>

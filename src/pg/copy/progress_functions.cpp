@@ -4,7 +4,7 @@
 #include "common/error.hpp"
 #include "ddl/copy_plan.hpp"
 
-#include "pg/copy_shared.hpp"
+#include "pg/copy/shared.hpp"
 #include "pg/fmgr_util.hpp"
 #include "pg/guard.hpp"
 

@@ -9,13 +9,13 @@
 
 #include "common/cpp_only.hpp"
 
-#include "ddl/copy_value.hpp"
+#include "convert/pg_value.hpp"
 #include "ddl/type_map.hpp"
 
 #include <cstdint>
 #include <string>
 
-namespace chameleon::ddl {
+namespace chameleon::convert {
 
 enum class BinaryKind : uint8_t {
     kNone = 0,    // no binary encoder: the table is loaded in text
@@ -69,4 +69,4 @@ void AppendBinaryNull(std::string &out);
 // Appends the int16 field count that starts a row.
 void AppendBinaryRowStart(std::string &out, int fields);
 
-} // namespace chameleon::ddl
+} // namespace chameleon::convert
