@@ -100,7 +100,56 @@ sources:
       hr: hr_new
       extra: extra_pg
 $$);
-\! chmod 0600 "$PGDATA_DIR"/chameleon/upgrade.yml "$PGDATA_DIR"/chameleon/wrong_mappings.yml
+-- Every pair of the 1.x sources, and one more that matches no 1.x source.
+SELECT pg_temp.write_config('extra_mapping', $$
+sources:
+  mysql:
+    type: mysql
+    db_conn: {host: 127.0.0.1, user: repl}
+    schema_mappings:
+      shop: shop_pg
+      hr: hr_pg
+      extra: extra_pg
+$$);
+-- No pair of a 1.x source.
+SELECT pg_temp.write_config('partial', $$
+sources:
+  mysql:
+    type: mysql
+    db_conn: {host: 127.0.0.1, user: repl}
+    schema_mappings:
+      sales: sales_pg
+$$);
+-- hr left behind on purpose; and the lists upgrade_leave_sources refuses.
+SELECT pg_temp.write_config('leave_hr', $$
+sources:
+  mysql:
+    type: mysql
+    db_conn: {host: 127.0.0.1, user: repl}
+    schema_mappings:
+      shop: shop_pg
+    upgrade_leave_sources: [hr]
+$$);
+SELECT pg_temp.write_config('leave_unknown', $$
+sources:
+  mysql:
+    type: mysql
+    db_conn: {host: 127.0.0.1, user: repl}
+    schema_mappings:
+      shop: shop_pg
+    upgrade_leave_sources: [hr, payroll]
+$$);
+SELECT pg_temp.write_config('leave_mapped', $$
+sources:
+  mysql:
+    type: mysql
+    db_conn: {host: 127.0.0.1, user: repl}
+    schema_mappings:
+      shop: shop_pg
+      hr: hr_pg
+    upgrade_leave_sources: [hr]
+$$);
+\! chmod 0600 "$PGDATA_DIR"/chameleon/*.yml
 
 -- A 1.7 catalogue as pg_chameleon 1.8.2 leaves it: sources shop (MySQL schema shop) and hr.
 --   shop: batch 1 replayed; batch 2 processed, not replayed, its events queued; batch 3 being read.
@@ -163,8 +212,26 @@ SELECT count(*) AS state_items FROM state_before;
 ----------------------------------------------------------------------------------------------------
 -- Each check aborts with its message, and leaves everything as it was
 ----------------------------------------------------------------------------------------------------
--- Schema mappings that do not match t_sources (hr goes elsewhere, extra is no 1.x source).
+-- Schema mappings that do not match t_sources (hr goes elsewhere, extra is no 1.x source): the 1.x
+-- source whose pair differs is named.
 SET chameleon.upgrade_config = 'wrong_mappings';
+SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE TO '2.0'$$);
+SELECT * FROM pg_temp.state_changes();
+
+-- A 1.x source left out of schema_mappings is not silently left behind: every such source is named.
+SET chameleon.upgrade_config = 'partial';
+SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE TO '2.0'$$);
+SELECT * FROM pg_temp.state_changes();
+
+-- Every 1.x source is taken over, and a pair matches no 1.x source.
+SET chameleon.upgrade_config = 'extra_mapping';
+SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE TO '2.0'$$);
+SELECT * FROM pg_temp.state_changes();
+
+-- upgrade_leave_sources names only 1.x sources, and none that schema_mappings takes over.
+SET chameleon.upgrade_config = 'leave_unknown';
+SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE TO '2.0'$$);
+SET chameleon.upgrade_config = 'leave_mapped';
 SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE TO '2.0'$$);
 SELECT * FROM pg_temp.state_changes();
 
@@ -196,6 +263,13 @@ RESET chameleon.upgrade_config;
 CALL chameleon.upgrade_replica_schema('upgrade', dry_run => true);
 SELECT * FROM pg_temp.state_changes();
 
+-- hr left behind on purpose: the dry run says so and why, next to what is migrated.
+CALL chameleon.upgrade_replica_schema('leave_hr', dry_run => true);
+SELECT * FROM pg_temp.state_changes();
+-- The procedure reports the same refusals (the 1.7 catalogue unchanged).
+CALL chameleon.upgrade_replica_schema('partial', dry_run => true);
+SELECT * FROM pg_temp.state_changes();
+
 -- An injected failure after the 2.0 catalogue is installed: a 1.x table name longer than 2.x allows.
 INSERT INTO sch_chameleon.t_replica_tables (i_id_source, v_table_name, v_schema_name, v_table_pkey)
 VALUES (1, repeat('x', 70), 'shop_pg', ARRAY['"id"']);
@@ -220,8 +294,14 @@ SELECT last_value FROM _sch_chameleon_version2.t_sources_i_id_source_seq;
 SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
 WHERE conrelid = '_sch_chameleon_version2.t_log_replica_mysql_1'::regclass ORDER BY 1;
 SELECT p.oid::regprocedure AS routine FROM pg_proc AS p WHERE p.pronamespace = '_sch_chameleon_version2'::regnamespace ORDER BY 1;
--- A new attempt is refused while it is there.
+-- A new attempt is refused while it is there, by the procedure and by ALTER EXTENSION alike, before
+-- anything changes.
 CALL chameleon.upgrade_replica_schema('upgrade');
+SET chameleon.upgrade_config = 'upgrade';
+SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE$$);
+SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE TO '2.0'$$);
+RESET chameleon.upgrade_config;
+SELECT * FROM pg_temp.state_changes() WHERE item NOT LIKE '%\_sch\_chameleon\_version2%';
 SET client_min_messages = warning;
 DROP SCHEMA _sch_chameleon_version2 CASCADE;
 SET client_min_messages = notice;
@@ -229,7 +309,7 @@ DELETE FROM sch_chameleon.t_replica_tables WHERE length(v_table_name) = 70;
 DELETE FROM state_before;
 INSERT INTO state_before SELECT * FROM pg_temp.state();
 
--- The upgrade.
+-- The upgrade; the source keeps the name of the configuration it came from.
 CALL chameleon.upgrade_replica_schema('upgrade');
 SELECT extversion FROM pg_extension WHERE extname = 'chameleon';
 SELECT * FROM sch_chameleon.v_status;
@@ -281,16 +361,18 @@ DROP SCHEMA _sch_chameleon_version1, shop_pg, hr_pg CASCADE;
 SET client_min_messages = notice;
 CREATE EXTENSION chameleon VERSION '1.7';
 SELECT pg_temp.fixture();
-SET chameleon.upgrade_config = 'upgrade';
+-- In one transaction, so that the update to 2.1 knows the configuration the migration read.
+BEGIN;
+SET LOCAL chameleon.upgrade_config = 'upgrade';
 ALTER EXTENSION chameleon UPDATE TO '2.0';
-RESET chameleon.upgrade_config;
 SELECT extversion FROM pg_extension WHERE extname = 'chameleon';
 SELECT t_source, t_binlog_name, i_binlog_position, b_consistent, v_log_table FROM sch_chameleon.t_sources;
 SELECT t_binlog_name, i_binlog_position, v_log_table, b_started, b_processed FROM sch_chameleon.t_replica_batch;
 -- 2.0 has no v_status yet (2.1 adds it); the update to 2.1 follows.
 SELECT to_regclass('sch_chameleon.v_status') AS v_status;
 ALTER EXTENSION chameleon UPDATE;
-SELECT name, status, consistent, tables_replicated FROM sch_chameleon.v_sources;
+COMMIT;
+SELECT name, status, consistent, config, tables_replicated FROM sch_chameleon.v_sources;
 -- The same rows as the procedure made (the first batch's creation time aside).
 SELECT 'procedure only' AS route, item, content
 FROM (SELECT * FROM via_procedure
@@ -302,6 +384,23 @@ FROM (SELECT item, content FROM pg_temp.state()
         AND item <> 'row sch_chameleon.t_replica_batch'
       EXCEPT SELECT * FROM via_procedure) AS d
 ORDER BY 1, 2, 3;
+
+----------------------------------------------------------------------------------------------------
+-- ALTER EXTENSION chameleon UPDATE straight to 2.1, with hr left behind on purpose
+----------------------------------------------------------------------------------------------------
+SET client_min_messages = warning;
+DROP EXTENSION chameleon CASCADE;
+DROP SCHEMA _sch_chameleon_version1, shop_pg, hr_pg CASCADE;
+SET client_min_messages = notice;
+CREATE EXTENSION chameleon VERSION '1.7';
+SELECT pg_temp.fixture();
+SET chameleon.upgrade_config = 'leave_hr';
+ALTER EXTENSION chameleon UPDATE;
+RESET chameleon.upgrade_config;
+SELECT name, config, schema_mappings, tables_replicated FROM sch_chameleon.v_sources;
+SELECT v_schema_name, v_table_name FROM sch_chameleon.t_replica_tables ORDER BY 1, 2;
+-- hr stays in the kept 1.7 catalogue.
+SELECT t_source, t_source_schema, t_dest_schema FROM _sch_chameleon_version1.t_sources ORDER BY i_id_source;
 
 SET client_min_messages = warning;
 DROP EXTENSION chameleon CASCADE;
