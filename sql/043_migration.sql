@@ -100,55 +100,24 @@ sources:
       hr: hr_new
       extra: extra_pg
 $$);
+-- More configurations of the same source "mysql", each with its own schema_mappings (and list of
+-- 1.x sources left behind).
+CREATE FUNCTION pg_temp.write_mysql_config(name text, schema_mappings text, leave_sources text DEFAULT NULL)
+RETURNS void LANGUAGE sql AS $$
+    SELECT pg_temp.write_config(name, format(E'sources:\n  mysql:\n    type: mysql\n'
+                                             '    db_conn: {host: 127.0.0.1, user: repl}\n'
+                                             '    schema_mappings: %s\n%s',
+                                             schema_mappings,
+                                             coalesce('    upgrade_leave_sources: ' || leave_sources || E'\n', '')))
+$$;
 -- Every pair of the 1.x sources, and one more that matches no 1.x source.
-SELECT pg_temp.write_config('extra_mapping', $$
-sources:
-  mysql:
-    type: mysql
-    db_conn: {host: 127.0.0.1, user: repl}
-    schema_mappings:
-      shop: shop_pg
-      hr: hr_pg
-      extra: extra_pg
-$$);
+SELECT pg_temp.write_mysql_config('extra_mapping', '{shop: shop_pg, hr: hr_pg, extra: extra_pg}');
 -- No pair of a 1.x source.
-SELECT pg_temp.write_config('partial', $$
-sources:
-  mysql:
-    type: mysql
-    db_conn: {host: 127.0.0.1, user: repl}
-    schema_mappings:
-      sales: sales_pg
-$$);
+SELECT pg_temp.write_mysql_config('partial', '{sales: sales_pg}');
 -- hr left behind on purpose; and the lists upgrade_leave_sources refuses.
-SELECT pg_temp.write_config('leave_hr', $$
-sources:
-  mysql:
-    type: mysql
-    db_conn: {host: 127.0.0.1, user: repl}
-    schema_mappings:
-      shop: shop_pg
-    upgrade_leave_sources: [hr]
-$$);
-SELECT pg_temp.write_config('leave_unknown', $$
-sources:
-  mysql:
-    type: mysql
-    db_conn: {host: 127.0.0.1, user: repl}
-    schema_mappings:
-      shop: shop_pg
-    upgrade_leave_sources: [hr, payroll]
-$$);
-SELECT pg_temp.write_config('leave_mapped', $$
-sources:
-  mysql:
-    type: mysql
-    db_conn: {host: 127.0.0.1, user: repl}
-    schema_mappings:
-      shop: shop_pg
-      hr: hr_pg
-    upgrade_leave_sources: [hr]
-$$);
+SELECT pg_temp.write_mysql_config('leave_hr', '{shop: shop_pg}', '[hr]');
+SELECT pg_temp.write_mysql_config('leave_unknown', '{shop: shop_pg}', '[hr, payroll]');
+SELECT pg_temp.write_mysql_config('leave_mapped', '{shop: shop_pg, hr: hr_pg}', '[hr]');
 \! chmod 0600 "$PGDATA_DIR"/chameleon/*.yml
 
 -- A 1.7 catalogue as pg_chameleon 1.8.2 leaves it: sources shop (MySQL schema shop) and hr.
@@ -355,12 +324,16 @@ WHERE (item LIKE 'row sch\_chameleon.%' OR item LIKE 'row %\_pg.%' OR item LIKE 
 ----------------------------------------------------------------------------------------------------
 -- The same migration by ALTER EXTENSION chameleon UPDATE TO '2.0'
 ----------------------------------------------------------------------------------------------------
-SET client_min_messages = warning;
-DROP EXTENSION chameleon CASCADE;
-DROP SCHEMA _sch_chameleon_version1, shop_pg, hr_pg CASCADE;
-SET client_min_messages = notice;
-CREATE EXTENSION chameleon VERSION '1.7';
-SELECT pg_temp.fixture();
+-- The 1.7 catalogue and the replicated schemas again, as the fixture makes them.
+CREATE FUNCTION pg_temp.start_again() RETURNS void LANGUAGE plpgsql SET client_min_messages = warning AS $$
+BEGIN
+    DROP EXTENSION chameleon CASCADE;
+    DROP SCHEMA _sch_chameleon_version1, shop_pg, hr_pg CASCADE;
+    CREATE EXTENSION chameleon VERSION '1.7';
+    PERFORM pg_temp.fixture();
+END
+$$;
+SELECT pg_temp.start_again();
 -- In one transaction, so that the update to 2.1 knows the configuration the migration read.
 BEGIN;
 SET LOCAL chameleon.upgrade_config = 'upgrade';
@@ -388,12 +361,7 @@ ORDER BY 1, 2, 3;
 ----------------------------------------------------------------------------------------------------
 -- ALTER EXTENSION chameleon UPDATE straight to 2.1, with hr left behind on purpose
 ----------------------------------------------------------------------------------------------------
-SET client_min_messages = warning;
-DROP EXTENSION chameleon CASCADE;
-DROP SCHEMA _sch_chameleon_version1, shop_pg, hr_pg CASCADE;
-SET client_min_messages = notice;
-CREATE EXTENSION chameleon VERSION '1.7';
-SELECT pg_temp.fixture();
+SELECT pg_temp.start_again();
 SET chameleon.upgrade_config = 'leave_hr';
 ALTER EXTENSION chameleon UPDATE;
 RESET chameleon.upgrade_config;
