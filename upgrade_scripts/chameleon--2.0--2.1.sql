@@ -389,6 +389,14 @@ REVOKE ALL ON FUNCTION chameleon.enable_replica(text) FROM PUBLIC;
 
 -- This update itself (rolled back whole when it refuses).
 SELECT chameleon._check_sources_stopped('update');
+
+-- When this step follows the 1.7 -> 2.0 migration in the same transaction, the sources were just made
+-- from the configuration the migration read (chameleon.upgrade_config, or the argument of
+-- chameleon.upgrade_replica_schema()): the library records its name in
+-- chameleon_internal.migration_config when ALTER EXTENSION leaves 1.7, for the sources to keep it.
+UPDATE sch_chameleon.t_sources
+   SET t_config_name = pg_catalog.current_setting('chameleon_internal.migration_config')
+ WHERE coalesce(pg_catalog.current_setting('chameleon_internal.migration_config', true), '') <> '';
 -- <<< versions and upgrades
 -- ---------------------------------------------------------------------------------------------
 -- >>> initial copy (issue 5): add objects of that work below this line

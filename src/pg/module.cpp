@@ -6,6 +6,7 @@
 #include "pg/guard.hpp"
 #include "pg/copy/shared.hpp"
 #include "pg/replica/shared.hpp"
+#include "pg/upgrade_guard.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -63,6 +64,7 @@ void _PG_init(void) {
                                "default", PGC_SUSET, 0, nullptr, nullptr, nullptr);
     chameleon::pg::CopyModuleInit();    // copy family: GUCs, shared memory (issue 5)
     chameleon::pg::ReplicaModuleInit(); // replication: launcher, GUCs, shared memory (issue 8)
+    chameleon::pg::UpgradeGuardInit();  // checks of the 1.7 -> 2.0 migration (issue 10)
     MarkGUCPrefixReserved("chameleon");
 }
 
