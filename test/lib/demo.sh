@@ -187,11 +187,21 @@ if [ "$replication" = t ]; then
     workload_pid=
     echo "The workload committed on MariaDB:"
     cat "$work/workload.out"
+    committed_changes=$(awk -F'|' '/^\| *[0-9]/ { gsub(/ /, "", $5); print $5 }' "$work/workload.out")
 
     say "wait_for_source: returns once PostgreSQL has applied everything MariaDB had committed"
     psql_demo -c "SELECT chameleon.wait_for_source('mysql', '60 s');" \
         -c "$status_sql" -c "$tables_sql" \
-        -c "SELECT backend_type, application_name, state FROM pg_stat_activity WHERE backend_type LIKE 'chameleon%' ORDER BY 1;"
+        -c "SELECT pid, backend_type, backend_start::time(0) FROM pg_stat_activity WHERE backend_type LIKE 'chameleon%' ORDER BY 2;" \
+        -c "SELECT id, email, full_name, country, created_at FROM $schema.customers WHERE id > 100000 ORDER BY id DESC LIMIT 3;" \
+        -c "SELECT id, customer_id, status, ordered_at, paid_at, total FROM $schema.orders ORDER BY id DESC LIMIT 3;"
+    applied_changes=$(psql_quiet -A -t -c "SELECT sum(inserts + updates + deletes) FROM sch_chameleon.v_tables WHERE source = 'mysql'")
+    echo "Row changes committed on MariaDB: $committed_changes; applied in PostgreSQL (sum of v_tables counters): $applied_changes"
+    if [ "$(psql_quiet -A -t -c "SELECT count(*) FROM sch_chameleon.v_errors")" != 0 ]; then
+        say "Rows PostgreSQL refused (on_error_replay: continue disables their table)"
+        psql_demo -c "SELECT id, schema_name, table_name, key, binlog_position, sql_state, message FROM sch_chameleon.v_errors ORDER BY id;"
+        failed=1
+    fi
 else
     say "This build has no replication engine yet (no chameleon.start_replica): the live part is skipped"
 fi
@@ -243,8 +253,8 @@ compare_table() {
             -c "CREATE TEMP TABLE only_src AS SELECT r FROM src EXCEPT ALL SELECT r FROM tgt" \
             -c "CREATE TEMP TABLE only_tgt AS SELECT r FROM tgt EXCEPT ALL SELECT r FROM src" \
             -c "SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM tgt), (SELECT count(*) FROM only_src), (SELECT count(*) FROM only_tgt)" \
-            -c "(SELECT '    only in MariaDB:    ', r::text FROM only_src ORDER BY 2 LIMIT 5) UNION ALL
-                (SELECT '    only in PostgreSQL: ', r::text FROM only_tgt ORDER BY 2 LIMIT 5)")
+            -c "(SELECT '    only in MariaDB:    ', r::text FROM only_src ORDER BY 2 LIMIT 3) UNION ALL
+                (SELECT '    only in PostgreSQL: ', r::text FROM only_tgt ORDER BY 2 LIMIT 3)")
     local counts my_rows pg_rows only_my only_pg
     counts=$(head -1 <<< "$result")
     read -r my_rows pg_rows only_my only_pg <<< "$counts"
