@@ -176,11 +176,13 @@ if [ "$replication" = t ]; then
     mysql_demo -t -e "CALL shop_workload.run($workload_seconds, 20)" > "$work/workload.out" 2>&1 &
     workload_pid=$!
     started=$SECONDS
+    next=5
     while kill -0 "$workload_pid" 2>/dev/null; do
         sleep 1
-        if [ $(( (SECONDS - started) % 5 )) -eq 0 ] && kill -0 "$workload_pid" 2>/dev/null; then
+        if [ $(( SECONDS - started )) -ge "$next" ] && kill -0 "$workload_pid" 2>/dev/null; then
             printf -- '-- after %d s of workload\n' $(( SECONDS - started ))
             psql_quiet -P footer=off -c "$status_sql" -c "$tables_sql"
+            next=$(( next + 5 ))
         fi
     done
     wait "$workload_pid" || { cat "$work/workload.out"; exit 1; }
@@ -190,8 +192,14 @@ if [ "$replication" = t ]; then
     committed_changes=$(awk -F'|' '/^\| *[0-9]/ { gsub(/ /, "", $5); print $5 }' "$work/workload.out")
 
     say "wait_for_source: returns once PostgreSQL has applied everything MariaDB had committed"
-    psql_demo -c "SELECT chameleon.wait_for_source('mysql', '60 s');" \
-        -c "$status_sql" -c "$tables_sql" \
+    # An error here (the source stopped in error) is shown, and the demo goes on to show why.
+    wait_out=$(psql_demo -c "SELECT chameleon.wait_for_source('mysql', '60 s');" 2>&1) || true
+    printf '%s\n\n' "$wait_out"
+    if ! grep -qx ' t' <<< "$wait_out"; then
+        echo "PostgreSQL did not catch up with MariaDB"
+        failed=1
+    fi
+    psql_demo -c "$status_sql" -c "$tables_sql" \
         -c "SELECT pid, backend_type, backend_start::time(0) FROM pg_stat_activity WHERE backend_type LIKE 'chameleon%' ORDER BY 2;" \
         -c "SELECT id, email, full_name, country, created_at FROM $schema.customers WHERE id > 100000 ORDER BY id DESC LIMIT 3;" \
         -c "SELECT id, customer_id, status, ordered_at, paid_at, total FROM $schema.orders ORDER BY id DESC LIMIT 3;"
