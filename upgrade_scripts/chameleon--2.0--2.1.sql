@@ -677,11 +677,21 @@ SELECT src.i_id_source AS id,
          WHERE bat.i_id_source OPERATOR(pg_catalog.=) src.i_id_source AND bat.b_processed AND NOT bat.b_replayed) AS pending_batches,
        (SELECT coalesce(pg_catalog.sum(bat.i_rows), 0)::bigint FROM sch_chameleon.t_replica_batch bat
          WHERE bat.i_id_source OPERATOR(pg_catalog.=) src.i_id_source AND bat.b_processed AND NOT bat.b_replayed) AS pending_rows,
+       (SELECT pg_catalog.count(*) FROM sch_chameleon.t_replica_tables tab
+         WHERE tab.i_id_source OPERATOR(pg_catalog.=) src.i_id_source AND NOT tab.b_replica_enabled) AS tables_disabled,
        wrk.read_pid,
        coalesce(wrk.read_state, 'stopped') AS read_state,
        wrk.replay_pid,
        coalesce(wrk.replay_state, 'stopped') AS replay_state,
-       wrk.last_error
+       -- A worker's error while it retries; else the last error recorded, while the source is in
+       -- error or a table is disabled by it.
+       coalesce(wrk.last_error,
+                (SELECT err.t_error_message FROM sch_chameleon.t_error_log err
+                  WHERE err.i_id_source OPERATOR(pg_catalog.=) src.i_id_source
+                    AND (src.enm_status OPERATOR(pg_catalog.=) 'error' OR EXISTS (
+                         SELECT 1 FROM sch_chameleon.t_replica_tables tab
+                          WHERE tab.i_id_source OPERATOR(pg_catalog.=) src.i_id_source AND NOT tab.b_replica_enabled))
+                  ORDER BY err.i_id_log DESC LIMIT 1)) AS last_error
   FROM sch_chameleon.t_sources src
   LEFT JOIN sch_chameleon.t_last_received rec ON rec.i_id_source OPERATOR(pg_catalog.=) src.i_id_source
   LEFT JOIN sch_chameleon.t_last_replayed rep ON rep.i_id_source OPERATOR(pg_catalog.=) src.i_id_source

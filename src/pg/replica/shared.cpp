@@ -5,6 +5,7 @@
 
 extern "C" {
 #include "miscadmin.h"
+#include "pgstat.h"
 #include "postmaster/bgworker.h"
 #include "storage/ipc.h"
 #include "storage/proc.h"
@@ -152,6 +153,9 @@ void FreeReplicaSlot(int64 source_id) {
 }
 
 void SetWorkerState(int64 source_id, ReplicaRole role, ReplicaWorkerState state) {
+    // pg_stat_activity shows it too (state and query columns of the worker).
+    pgstat_report_activity(state == ReplicaWorkerState::kWaiting ? STATE_IDLE : STATE_RUNNING,
+                           ReplicaWorkerStateName(state));
     SpinLockAcquire(&shared->mutex);
     if (ReplicaSlot *slot = FindLocked(source_id)) {
         ReplicaWorkerSlot &w = slot->workers[static_cast<int>(role)];
