@@ -758,6 +758,69 @@ SELECT src.t_source AS source,
         AND tab.v_table_name OPERATOR(pg_catalog.=) log.v_table_name
  WHERE NOT bat.b_replayed;
 
+-- pg_chameleon's run_maintenance, with the pause protocol: both workers stop at a transaction
+-- boundary and acknowledge, then every log table that holds no row of a batch not replayed yet is
+-- emptied with TRUNCATE (which gives its space back at once; VACUUM cannot run inside a function),
+-- and replication resumes. CALL it outside a transaction block.
+CREATE PROCEDURE chameleon.run_maintenance(source text, timeout interval DEFAULT '60 s')
+LANGUAGE plpgsql
+AS $body$
+DECLARE
+    v_row sch_chameleon.t_sources;
+    v_started timestamptz := pg_catalog.clock_timestamp();
+    v_acked boolean;
+    v_table text;
+    v_pending bigint;
+BEGIN
+    -- A procedure that commits cannot carry a SET clause: the search path is set for each transaction.
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    v_row := chameleon._source_row(source);
+    IF v_row.enm_status IN ('syncing', 'initialising') THEN
+        RAISE EXCEPTION 'source "%" is %', source, v_row.enm_status
+            USING ERRCODE = 'object_in_use', HINT = 'Run the maintenance once the copy is over.';
+    END IF;
+    UPDATE sch_chameleon.t_sources SET b_paused = true, b_maintenance = true WHERE i_id_source = v_row.i_id_source;
+    COMMIT;
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    IF v_row.enm_status = 'running' THEN
+        LOOP
+            SELECT rec.b_paused AND rep.b_paused INTO v_acked
+              FROM sch_chameleon.t_last_received rec
+              JOIN sch_chameleon.t_last_replayed rep ON rep.i_id_source = rec.i_id_source
+             WHERE rec.i_id_source = v_row.i_id_source;
+            EXIT WHEN v_acked;
+            IF pg_catalog.clock_timestamp() - v_started > timeout THEN
+                UPDATE sch_chameleon.t_sources SET b_paused = false, b_maintenance = false
+                 WHERE i_id_source = v_row.i_id_source;
+                COMMIT;
+                RAISE EXCEPTION 'the workers of source "%" did not pause within %', source, timeout
+                    USING ERRCODE = 'lock_not_available',
+                          HINT = 'sch_chameleon.v_status shows what they are doing; try again later.';
+            END IF;
+            PERFORM pg_catalog.pg_sleep(0.05);
+        END LOOP;
+    END IF;
+    FOREACH v_table IN ARRAY coalesce(v_row.v_log_table, '{}') LOOP
+        CONTINUE WHEN pg_catalog.to_regclass(pg_catalog.format('sch_chameleon.%I', v_table)) IS NULL;
+        EXECUTE pg_catalog.format(
+            'SELECT pg_catalog.count(*) FROM sch_chameleon.%I log JOIN sch_chameleon.t_replica_batch bat '
+            'ON bat.i_id_batch = log.i_id_batch WHERE NOT bat.b_replayed', v_table) INTO v_pending;
+        IF v_pending = 0 THEN
+            EXECUTE pg_catalog.format('TRUNCATE sch_chameleon.%I', v_table);
+            RAISE NOTICE 'log table sch_chameleon.% emptied', v_table;
+        ELSE
+            RAISE NOTICE 'log table sch_chameleon.% kept: % rows not replayed yet', v_table, v_pending;
+        END IF;
+    END LOOP;
+    UPDATE sch_chameleon.t_sources SET b_paused = false, b_maintenance = false,
+           ts_last_maintenance = pg_catalog.clock_timestamp()
+     WHERE i_id_source = v_row.i_id_source;
+    COMMIT;
+END
+$body$;
+COMMENT ON PROCEDURE chameleon.run_maintenance(text, interval) IS
+    'pauses the source''s workers (b_paused protocol), empties its log tables of replayed rows, resumes';
+
 REVOKE ALL ON FUNCTION chameleon._replica_workers() FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon._wake_launcher() FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon._stop_workers(bigint, integer) FROM PUBLIC;
@@ -765,4 +828,5 @@ REVOKE ALL ON FUNCTION chameleon.start_replica(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon.stop_replica(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon.wait_for_source(text, interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon.skip_transaction(text) FROM PUBLIC;
+REVOKE ALL ON PROCEDURE chameleon.run_maintenance(text, interval) FROM PUBLIC;
 -- <<< replication

@@ -116,6 +116,19 @@ is($node->safe_psql('postgres',
     't', 'v_tables counts inserts, updates and deletes');
 is($node->safe_psql('postgres', "SELECT count(*) FROM sch_chameleon.v_errors"), '0', 'no error');
 
+# ---- run_maintenance: the pause protocol with live workers ----
+($rc, $out, $err) = $node->psql('postgres', "CALL chameleon.run_maintenance('src')");
+is($rc, 0, 'run_maintenance succeeds while replicating') or diag $err;
+like($err, qr/NOTICE:  log table sch_chameleon.t_log_replica_src_1 emptied/,
+    'both workers paused, and the log tables of replayed batches were emptied (1)');
+like($err, qr/NOTICE:  log table sch_chameleon.t_log_replica_src_2 emptied/,
+    'both workers paused, and the log tables of replayed batches were emptied (2)');
+is($node->safe_psql('postgres', "SELECT b_paused, b_maintenance, ts_last_maintenance IS NOT NULL FROM sch_chameleon.t_sources "
+        . "WHERE t_source = 'src'"), 'f|f|t', 'the source is resumed and the maintenance recorded');
+$mysql->sql(q{INSERT INTO shop.orders VALUES (6, 1, 4.00, 'maint')});
+is($node->safe_psql('postgres', "SELECT chameleon.wait_for_source('src', '60 s')"), 't', 'changes arrive after the maintenance');
+is($node->safe_psql('postgres', "SELECT state FROM shop_pg.orders WHERE id = 6"), 'maint', 'the row is there');
+
 # ---- stop, write, start: resumed where it stopped ----
 ($rc, $out, $err) = $node->psql('postgres', "SELECT chameleon.stop_replica('src')");
 is($rc, 0, 'stop_replica succeeds') or diag $err;

@@ -368,10 +368,17 @@ private:
         binlog::Coordinates start;
         start.file = start_file_;
         start.pos = start_pos_;
-        if (client_->Flavor() == binlog::ServerFlavor::kMariaDb)
-            start.maria_gtid = binlog::MariaGtidPosition::Parse(start_gtid_);
-        else
-            start.mysql_gtids = binlog::GtidSet::Parse(start_gtid_);
+        // The stream starts from file and position; the GTID state only names what follows. A GTID
+        // text from another flavor (or pg_chameleon's) that does not parse leaves it empty.
+        try {
+            if (client_->Flavor() == binlog::ServerFlavor::kMariaDb)
+                start.maria_gtid = binlog::MariaGtidPosition::Parse(start_gtid_);
+            else
+                start.mysql_gtids = binlog::GtidSet::Parse(start_gtid_);
+        } catch (const binlog::BinlogError &) {
+            start.maria_gtid = binlog::MariaGtidPosition();
+            start.mysql_gtids = binlog::GtidSet();
+        }
         reader.SetStart(start);
         mariadb_ = client_->Flavor() == binlog::ServerFlavor::kMariaDb;
         SetWorkerState(source_id_, ReplicaRole::kRead, ReplicaWorkerState::kStreaming);
