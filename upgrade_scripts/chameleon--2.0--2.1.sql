@@ -802,6 +802,8 @@ BEGIN
     END IF;
     FOREACH v_table IN ARRAY coalesce(v_row.v_log_table, '{}') LOOP
         CONTINUE WHEN pg_catalog.to_regclass(pg_catalog.format('sch_chameleon.%I', v_table)) IS NULL;
+        -- Locked first, counted after: no row can arrive between the count and the TRUNCATE.
+        EXECUTE pg_catalog.format('LOCK TABLE sch_chameleon.%I IN ACCESS EXCLUSIVE MODE', v_table);
         EXECUTE pg_catalog.format(
             'SELECT pg_catalog.count(*) FROM sch_chameleon.%I log JOIN sch_chameleon.t_replica_batch bat '
             'ON bat.i_id_batch = log.i_id_batch WHERE NOT bat.b_replayed', v_table) INTO v_pending;

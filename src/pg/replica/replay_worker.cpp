@@ -101,6 +101,9 @@ public:
         exit_on_error_ = source_.settings.on_error_replay == "exit";
         retention_s_ = IntervalSeconds(source_.settings.batch_retention, 86400);
         fetch_rows_ = source_.settings.replay_max_rows > 0 ? source_.settings.replay_max_rows : 10000;
+        if (source_.settings.auto_maintenance != "disabled")
+            maintenance_s_ = IntervalSeconds(source_.settings.auto_maintenance, 0);
+        last_maintenance_ = GetCurrentTimestamp();
         SetWorkerState(source_id_, ReplicaRole::kReplay, ReplicaWorkerState::kWaiting);
         TimestampTz last_caught_up = 0, last_retention = GetCurrentTimestamp();
         for (;;) {
@@ -112,6 +115,11 @@ public:
             if (TimestampDifferenceExceeds(last_retention, now, kRetentionIntervalMs)) {
                 CleanupReplayed();
                 last_retention = now;
+            }
+            if (maintenance_s_ > 0 && TimestampDifferenceExceeds(last_maintenance_, now,
+                                                                 static_cast<int>(maintenance_s_ * 1000))) {
+                AutoMaintenance();
+                last_maintenance_ = now;
             }
             if (outcome > 0)
                 continue; // there may be more
@@ -627,6 +635,36 @@ private:
         CommitWorkerTransaction();
     }
 
+    // pg_chameleon's auto_maintenance, without stopping the reader: the log table the open batch
+    // does not use is emptied when none of its rows waits for replay (locked first, then counted,
+    // so nothing arrives in between; a reader that needs it waits at most lock_timeout).
+    void AutoMaintenance() {
+        try {
+            BeginWorkerTransaction();
+            SpiExecute("SET LOCAL lock_timeout = '1s'");
+            SpiValue other = SpiQueryValue("SELECT v_log_table[2] FROM sch_chameleon.t_sources WHERE i_id_source = $1::bigint",
+                                           {std::to_string(source_id_)});
+            if (other) {
+                const std::string table = "sch_chameleon." + ddl::QuoteIdent(*other);
+                SpiExecute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+                SpiValue pending = SpiQueryValue("SELECT count(*) FROM " + table +
+                                                 " log JOIN sch_chameleon.t_replica_batch bat ON bat.i_id_batch = "
+                                                 "log.i_id_batch WHERE NOT bat.b_replayed");
+                if (pending == SpiValue("0")) {
+                    SpiExecute("TRUNCATE " + table);
+                    SpiExecute("UPDATE sch_chameleon.t_sources SET ts_last_maintenance = pg_catalog.clock_timestamp() "
+                               "WHERE i_id_source = $1::bigint",
+                               {std::to_string(source_id_)});
+                }
+            }
+            CommitWorkerTransaction();
+        } catch (const PgError &e) {
+            AbortWorkerTransaction(); // the table is busy: next time
+            ereport(LOG, (errmsg("chameleon: auto_maintenance of source \"%s\" postponed: %s", source_.name.c_str(),
+                                 e.what())));
+        }
+    }
+
     void Pause() {
         SetWorkerState(source_id_, ReplicaRole::kReplay, ReplicaWorkerState::kWaiting);
         SetAck(true);
@@ -664,6 +702,8 @@ private:
     bool exit_on_error_ = false;
     double retention_s_ = 86400;
     int fetch_rows_ = 10000;
+    double maintenance_s_ = 0; // auto_maintenance interval, 0: disabled
+    TimestampTz last_maintenance_ = 0;
     bool cleared_ = false;
 
     int64 batch_id_ = 0;
