@@ -715,8 +715,23 @@ private:
 };
 
 void ReplayWorkerBody(void *arg) {
-    ReplayWorker worker(*static_cast<int64 *>(arg));
-    worker.Run();
+    const int64 source_id = *static_cast<int64 *>(arg);
+    std::string failure;
+    try {
+        ReplayWorker worker(source_id);
+        worker.Run();
+        return;
+    } catch (const PgError &e) {
+        failure = e.what();
+    } catch (const std::exception &e) {
+        failure = e.what();
+    }
+    // Something outside the replay of a row (the catalogue, the configuration file): the launcher
+    // starts the worker again after a delay; v_status shows why meanwhile.
+    AbortWorkerTransaction();
+    SetWorkerError(source_id, ReplicaRole::kReplay, ReplicaWorkerState::kBackoff, failure);
+    ereport(LOG, (errmsg("chameleon replay worker of source %lld: %s (retrying)", static_cast<long long>(source_id),
+                         failure.c_str())));
 }
 
 void ClearPid(int, Datum arg) {
