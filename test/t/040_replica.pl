@@ -116,6 +116,11 @@ is($node->safe_psql('postgres',
     't', 'v_tables counts inserts, updates and deletes');
 is($node->safe_psql('postgres', "SELECT count(*) FROM sch_chameleon.v_errors"), '0', 'no error');
 
+# A new binlog file with no transaction in it yet: the idle reader still reaches MySQL's position.
+$mysql->sql('FLUSH BINARY LOGS');
+is($node->safe_psql('postgres', "SELECT chameleon.wait_for_source('src', '30 s')"), 't',
+    'wait_for_source after a binlog rotation with nothing written since');
+
 # ---- run_maintenance: the pause protocol with live workers ----
 ($rc, $out, $err) = $node->psql('postgres', "CALL chameleon.run_maintenance('src')");
 is($rc, 0, 'run_maintenance succeeds while replicating') or diag $err;

@@ -406,13 +406,24 @@ private:
     // A transaction boundary (commit) or an idle heartbeat.
     void OnBoundary(const binlog::BinlogReader &reader, uint32_t event_time, bool heartbeat) {
         const TimestampTz now = GetCurrentTimestamp();
+        binlog::Coordinates at = reader.Committed();
+        if (heartbeat) {
+            // Idle, outside a transaction: everything up to the server's position has been read,
+            // including events after the last commit (a new binlog file's header events).
+            const binlog::HeartbeatEvent &hb = reader.Heartbeat();
+            if (!hb.file.empty() && hb.file == reader.File() &&
+                binlog::CompareBinlogPositions(hb.file, hb.position, at.file, at.pos) > 0) {
+                at.file = hb.file;
+                at.pos = hb.position;
+            }
+        }
         if (rows_in_batch_ > 0) {
             if (rows_in_batch_ >= static_cast<uint64_t>(source_.settings.replica_batch_size) || heartbeat ||
                 TimestampDifferenceExceeds(batch_opened_, now, ReplicaBatchLatencyMs())) {
-                CloseBatch(reader.Committed(), event_time);
+                CloseBatch(at, event_time);
             }
         } else if (heartbeat || TimestampDifferenceExceeds(last_advance_, now, kAdvanceIntervalMs)) {
-            Advance(reader.Committed(), event_time);
+            Advance(at, event_time);
         }
         if (TimestampDifferenceExceeds(last_pause_check_, now, kPauseCheckIntervalMs) && rows_in_batch_ == 0)
             CheckPause();
