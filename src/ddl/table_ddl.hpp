@@ -27,6 +27,8 @@ public:
     std::string Relation(const std::string &wanted);
     // The same for type names.
     std::string Type(const std::string &wanted);
+    // Frees a relation name (its object was dropped).
+    void ReleaseRelation(const std::string &name) { relations_.erase(name); }
 
 private:
     std::string Unique(std::set<std::string> &used, const std::string &wanted);

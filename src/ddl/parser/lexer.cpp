@@ -295,7 +295,10 @@ private:
     bool AfterName() const {
         if (result_.tokens.empty())
             return false;
-        TokenKind k = result_.tokens.back().kind;
+        const Token &last = result_.tokens.back();
+        if (last.offset + last.length != i_)
+            return false; // "DEFAULT .5": a blank before the point
+        TokenKind k = last.kind;
         return k == TokenKind::kWord || k == TokenKind::kQuotedIdent ||
                (k == TokenKind::kDoubleQuoted && options_.ansi_quotes);
     }

@@ -361,6 +361,7 @@ private:
     }
 
     StatementBody CreateTableBody(bool or_replace) {
+        const size_t ct_offset = Cur().offset;
         CreateTable ct;
         ct.or_replace = or_replace;
         IfNotExists(ct.if_not_exists);
@@ -391,11 +392,16 @@ private:
         }
         AcceptWord("IGNORE") || AcceptWord("REPLACE");
         AcceptWord("AS");
-        if (IsSelectStart(Cur()) || Symbol("(")) {
+        size_t k = 0;
+        while (IsSymbol(Peek(k), "("))
+            ++k;
+        if (IsSelectStart(Peek(k)) && !IsSymbol(Peek(k), "(")) {
             ct.as_select = true;
             SkipRest();
         }
         ExpectEnd();
+        if (ct.columns.empty() && !ct.as_select)
+            Fail(ct_offset, "CREATE TABLE needs at least one column");
         return ct;
     }
 
@@ -1013,7 +1019,7 @@ private:
             } else if (AcceptWord("GENERATED")) {
                 ExpectWord("ALWAYS");
                 Generated(col);
-            } else if (Word("AS") && IsSymbol(Peek(1), "(")) {
+            } else if (Word("AS") && (IsSymbol(Peek(1), "(") || IsWord(Peek(1), "ROW"))) {
                 Generated(col);
             } else if (AcceptWord("INVISIBLE")) {
                 col.invisible = true;
@@ -1054,6 +1060,8 @@ private:
 
     void Generated(ColumnDef &col) {
         ExpectWord("AS");
+        if (Word("ROW"))
+            Fail(Cur().offset, "AS ROW START / ROW END: system-versioned tables are not replicated");
         col.generated = ParenthesizedText();
         if (AcceptWord("STORED") || AcceptWord("PERSISTENT"))
             col.stored = true;
@@ -1346,7 +1354,11 @@ private:
         return s;
     }
 
-    // Skips a partition maintenance clause: names, ALL, (definitions), up to ',' or the end.
+    // A partition maintenance clause (ADD/DROP/... PARTITION names or definitions) takes no other
+    // clause beside it: it runs to the end of the statement (its name lists hold commas).
+    void SkipPartitionClause() { SkipRest(); }
+
+    // Skips a clause (ORDER BY list): up to a top-level ',' or the end.
     void SkipClause() {
         size_t depth = 0;
         while (!AtEnd()) {
@@ -1373,8 +1385,7 @@ private:
                 AlterSpec s = Ignore(Upper(Cur().text) + " " + Upper(Peek(1).text), offset);
                 if (KeywordEquals(Cur().text, "IMPORT"))
                     s.kind = AlterKind::kPartitionData; // the rows come from a file, not from events
-                Advance();
-                SkipClause();
+                SkipPartitionClause();
                 push(std::move(s));
                 return;
             }
@@ -1388,7 +1399,7 @@ private:
         }
         if (AcceptWords("TRUNCATE", "PARTITION") || AcceptWords("EXCHANGE", "PARTITION")) {
             const std::string what = Upper(tokens_[pos_ - 2].text) + " PARTITION";
-            SkipClause();
+            SkipPartitionClause();
             AlterSpec s;
             s.kind = AlterKind::kPartitionData;
             s.what = what;
@@ -1510,7 +1521,7 @@ private:
         AlterSpec s;
         s.offset = offset;
         if (AcceptWord("PARTITION")) {
-            SkipClause();
+            SkipPartitionClause();
             at.specs.push_back(Ignore("ADD PARTITION", offset));
             return;
         }
@@ -1600,7 +1611,7 @@ private:
         if (AcceptWord("PARTITION")) {
             s.kind = AlterKind::kPartitionData;
             s.what = "DROP PARTITION";
-            SkipClause();
+            SkipPartitionClause();
             return s;
         }
         if (AcceptWords("SYSTEM", "VERSIONING")) {
