@@ -90,6 +90,19 @@ Registry SetupRegistry(const File &f) {
     return registry;
 }
 
+void AppendExpectations(const Actual &a, std::vector<std::string> &out) {
+    for (const std::string &s : a.statements)
+        out.push_back("= " + s);
+    if (!a.refused.empty())
+        out.push_back("! " + a.refused);
+    if (!a.ignored.empty())
+        out.push_back("~ " + a.ignored);
+    for (const std::string &n : a.notes)
+        out.push_back("* " + n);
+    for (const std::string &c : a.changes)
+        out.push_back("% " + c);
+}
+
 // Rewrites the expectation lines of `f` with the actual results.
 void Bless(const File &f, const std::vector<Actual> &actuals) {
     std::vector<std::string> out;
@@ -104,17 +117,7 @@ void Bless(const File &f, const std::vector<Actual> &actuals) {
             continue;
         }
         if (in_case) {
-            const Actual &a = actuals[case_index - 1];
-            for (const std::string &s : a.statements)
-                out.push_back("= " + s);
-            if (!a.refused.empty())
-                out.push_back("! " + a.refused);
-            if (!a.ignored.empty())
-                out.push_back("~ " + a.ignored);
-            for (const std::string &n : a.notes)
-                out.push_back("* " + n);
-            for (const std::string &c : a.changes)
-                out.push_back("% " + c);
+            AppendExpectations(actuals[case_index - 1], out);
             in_case = false;
         }
         out.push_back(line);
@@ -123,19 +126,8 @@ void Bless(const File &f, const std::vector<Actual> &actuals) {
             ++case_index;
         }
     }
-    if (in_case) {
-        const Actual &a = actuals[case_index - 1];
-        for (const std::string &s : a.statements)
-            out.push_back("= " + s);
-        if (!a.refused.empty())
-            out.push_back("! " + a.refused);
-        if (!a.ignored.empty())
-            out.push_back("~ " + a.ignored);
-        for (const std::string &n : a.notes)
-            out.push_back("* " + n);
-        for (const std::string &c : a.changes)
-            out.push_back("% " + c);
-    }
+    if (in_case)
+        AppendExpectations(actuals[case_index - 1], out);
     std::ofstream o(f.path);
     for (const std::string &line : out)
         o << line << "\n";

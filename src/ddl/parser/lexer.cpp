@@ -1,5 +1,7 @@
 #include "ddl/parser/lexer.hpp"
 
+#include "ddl/type_map.hpp"
+
 namespace chameleon::ddl::parser {
 
 namespace {
@@ -150,35 +152,7 @@ private:
                 return true;
             }
             if (c == '\\' && escapes && k + 1 < s_.size()) {
-                char n = s_[k + 1];
-                switch (n) {
-                    case '0':
-                        out += '\0';
-                        break;
-                    case 'n':
-                        out += '\n';
-                        break;
-                    case 'r':
-                        out += '\r';
-                        break;
-                    case 't':
-                        out += '\t';
-                        break;
-                    case 'b':
-                        out += '\b';
-                        break;
-                    case 'Z':
-                        out += '\x1a';
-                        break;
-                    case '%':
-                    case '_':
-                        out += '\\';
-                        out += n;
-                        break;
-                    default:
-                        out += n;
-                        break;
-                }
+                AppendMysqlEscape(out, s_[k + 1]);
                 k += 2;
                 continue;
             }
