@@ -84,7 +84,8 @@ $(UNIT_BUILD)/binlog_dump: test/tools/binlog_dump.cpp $(BINLOG_SRCS)
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 -O2 -g -Wall -Wextra $(WERROR) -Isrc $(MARIADB_CFLAGS) -o $@ $^ -lmariadb -lzstd -lz
 
-# libFuzzer over the event parser and row decoder (clang, ASan+UBSan); FUZZ_SECONDS, not in CI.
+# libFuzzer over the binlog event parser and row decoder, then over the DDL parser and translator
+# (clang, ASan+UBSan), each for FUZZ_SECONDS; not in CI.
 FUZZ_SECONDS ?= 300
 fuzz:
 	bash test/fuzz/run.sh $(FUZZ_SECONDS)

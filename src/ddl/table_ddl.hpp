@@ -27,6 +27,8 @@ public:
     std::string Relation(const std::string &wanted);
     // The same for type names.
     std::string Type(const std::string &wanted);
+    // Frees a relation name (its object was dropped).
+    void ReleaseRelation(const std::string &name) { relations_.erase(name); }
 
 private:
     std::string Unique(std::set<std::string> &used, const std::string &wanted);
@@ -90,6 +92,44 @@ ForeignKeyDdl BuildForeignKeyDdl(const std::string &schema, const std::string &t
 // The SELECT reading `columns` of MySQL table schema.table.
 std::string BuildSelect(const std::string &schema, const std::string &table,
                         const std::vector<MappedColumn> &columns);
+
+// The type text of a mapped column once its enum type (if any) is named (schema-qualified).
+std::string ColumnType(const MappedColumn &c, const std::string &schema, const std::string &enum_name);
+
+// The name init_replica wants for the enum type of column `column` of table `table`:
+// enum_<table, 20 bytes>_<column, 20 bytes> (pg_chameleon's convention).
+std::string EnumTypeName(const std::string &table, const std::string &column);
+
+// CREATE TYPE <qualified_type> AS ENUM ('a', 'b').
+std::string CreateEnumTypeSql(const std::string &qualified_type, const std::vector<std::string> &labels);
+
+// A column as written in CREATE TABLE or ALTER TABLE ... ADD COLUMN: name, type, DEFAULT, NOT NULL,
+// identity.
+std::string ColumnDefinitionSql(const MappedColumn &c, const std::string &type);
+
+// The owned sequence (and the column default using it) of an auto_increment column whose type has
+// no identity (numeric(20,0)).
+std::vector<std::string> SequenceStatements(const std::string &schema, const std::string &table,
+                                            const std::string &column, SchemaNames &names);
+
+// Why an index of `table` is not created in PostgreSQL ("FULLTEXT index", "functional key part",
+// ...), or "" when it is.
+std::string IndexSkipReason(const MysqlTable &table, const MysqlIndex &index);
+
+// The name of the primary key constraint init_replica gives to `table` (before any _2 suffix).
+std::string PrimaryKeyName(const std::string &table);
+
+// The PostgreSQL index (or primary key constraint) of `index`, named through `names`; nullopt
+// (and `skip_reason` set) when it is not created. A primary key on prefixes becomes a unique index
+// and its columns NOT NULL (statements appended to `column_statements`).
+std::optional<IndexDdl> BuildIndexDdl(const MysqlTable &table, const MysqlIndex &index,
+                                      const std::vector<MappedColumn> &columns, const std::string &schema,
+                                      SchemaNames &names, std::vector<std::string> &column_statements,
+                                      std::string &skip_reason);
+
+// The key that identifies rows: the primary key, else the first unique index on NOT NULL whole
+// columns; nullptr when there is none.
+const MysqlIndex *ReplicaIdentityIndex(const MysqlTable &table);
 
 // Checks that `name` fits in a PostgreSQL identifier; throws chameleon::Error (42622) naming `what`.
 void CheckIdentifierLength(const std::string &name, const std::string &what);

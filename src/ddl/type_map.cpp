@@ -530,6 +530,37 @@ MappedColumn MapColumnTo(const MysqlColumn &column, const std::string &pg_type,
     return m;
 }
 
+void AppendMysqlEscape(std::string &out, char escaped) {
+    switch (escaped) {
+        case '0':
+            out += '\0';
+            break;
+        case 'n':
+            out += '\n';
+            break;
+        case 'r':
+            out += '\r';
+            break;
+        case 't':
+            out += '\t';
+            break;
+        case 'b':
+            out += '\b';
+            break;
+        case 'Z':
+            out += '\x1a';
+            break;
+        case '%':
+        case '_':
+            out += '\\'; // kept: LIKE patterns
+            out += escaped;
+            break;
+        default:
+            out += escaped;
+            break;
+    }
+}
+
 std::string UnescapeMysqlString(const std::string &body) {
     std::string out;
     out.reserve(body.size());
@@ -539,36 +570,7 @@ std::string UnescapeMysqlString(const std::string &body) {
             out += '\'';
             ++i;
         } else if (c == '\\' && i + 1 < body.size()) {
-            char n = body[++i];
-            switch (n) {
-                case '0':
-                    out += '\0';
-                    break;
-                case 'n':
-                    out += '\n';
-                    break;
-                case 'r':
-                    out += '\r';
-                    break;
-                case 't':
-                    out += '\t';
-                    break;
-                case 'b':
-                    out += '\b';
-                    break;
-                case 'Z':
-                    out += '\x1a';
-                    break;
-                case '%':
-                    out += "\\%";
-                    break;
-                case '_':
-                    out += "\\_";
-                    break;
-                default:
-                    out += n;
-                    break;
-            }
+            AppendMysqlEscape(out, body[++i]);
         } else {
             out += c;
         }

@@ -82,6 +82,10 @@ MappedColumn MapColumnTo(const MysqlColumn &column, const std::string &pg_type,
 // The labels of an ENUM or SET COLUMN_TYPE ("enum('a','b''c')" → a, b'c), unescaped.
 std::vector<std::string> ParseEnumLabels(const std::string &column_type);
 
+// Appends what the MySQL escape sequence \<escaped> stands for (\n, \t, \0, \Z...; \% and \_ stay
+// as written, \x is x).
+void AppendMysqlEscape(std::string &out, char escaped);
+
 // A MySQL string literal body with its escapes resolved ('' and \n, \t, \0, \\, \Z, ...).
 std::string UnescapeMysqlString(const std::string &body);
 

@@ -1,0 +1,1183 @@
+#include "ddl/translate/translate.hpp"
+
+#include "common/error.hpp"
+#include "ddl/pg_text.hpp"
+#include "ddl/translate/definition.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace chameleon::ddl::translate {
+
+using parser::AlterKind;
+using parser::AlterSpec;
+using parser::TableName;
+
+// ---- Registry ----
+
+const MysqlTable *Registry::Find(const std::string &schema, const std::string &table) const {
+    auto it = tables_.find({schema, table});
+    return it == tables_.end() ? nullptr : &it->second;
+}
+
+std::vector<const MysqlTable *> Registry::InSchema(const std::string &schema) const {
+    std::vector<const MysqlTable *> out;
+    for (auto it = tables_.lower_bound({schema, ""}); it != tables_.end() && it->first.first == schema; ++it)
+        out.push_back(&it->second);
+    return out;
+}
+
+void Registry::Put(MysqlTable table) {
+    std::pair<std::string, std::string> key{table.schema, table.name};
+    tables_[key] = std::move(table);
+}
+
+bool Registry::Erase(const std::string &schema, const std::string &table) {
+    return tables_.erase({schema, table}) > 0;
+}
+
+void Registry::Apply(const Translation &translation) {
+    if (translation.outcome != Outcome::kApplied)
+        return;
+    for (const TableChange &c : translation.changes) {
+        switch (c.kind) {
+            case ChangeKind::kCreate:
+            case ChangeKind::kCreateFromRows:
+            case ChangeKind::kAlter:
+            case ChangeKind::kRename:
+                Erase(c.schema, c.table);
+                if (c.definition.has_value())
+                    Put(*c.definition);
+                break;
+            case ChangeKind::kDrop:
+            case ChangeKind::kStopReplicating:
+                Erase(c.schema, c.table);
+                break;
+            case ChangeKind::kTruncate:
+            case ChangeKind::kStartReplicating:
+                break;
+        }
+    }
+}
+
+const char *ChangeKindName(ChangeKind kind) {
+    switch (kind) {
+        case ChangeKind::kCreate:
+            return "create";
+        case ChangeKind::kCreateFromRows:
+            return "create-from-rows";
+        case ChangeKind::kAlter:
+            return "alter";
+        case ChangeKind::kRename:
+            return "rename";
+        case ChangeKind::kDrop:
+            return "drop";
+        case ChangeKind::kTruncate:
+            return "truncate";
+        case ChangeKind::kStopReplicating:
+            return "stop-replicating";
+        case ChangeKind::kStartReplicating:
+            return "start-replicating";
+    }
+    return "?";
+}
+
+const char *OutcomeName(Outcome outcome) {
+    switch (outcome) {
+        case Outcome::kApplied:
+            return "applied";
+        case Outcome::kIgnored:
+            return "ignored";
+        case Outcome::kRefused:
+            return "refused";
+    }
+    return "?";
+}
+
+namespace {
+
+// Thrown inside the translator; Translate turns it into a kRefused Translation.
+struct Refuse {
+    size_t offset;
+    std::string message;
+};
+
+std::string Cut(const std::string &text, size_t bytes) {
+    return TruncateUtf8(text, bytes);
+}
+
+// DEFAULT clause text of a mapped column ("" when none).
+std::string DefaultSql(const MappedColumn &m, const std::string &type) {
+    if (m.default_value.has_value())
+        return QuoteLiteral(*m.default_value) + "::" + type;
+    return m.default_expression;
+}
+
+bool IsArrayType(const MappedColumn &m) {
+    return m.pg_type.size() > 2 && m.pg_type.compare(m.pg_type.size() - 2, 2, "[]") == 0;
+}
+
+bool IsPlainText(const MappedColumn &m) {
+    return m.kind == CopyKind::kText && !m.enum_type && m.pg_type != "jsonb";
+}
+
+// The USING expression converting column `qcol` from `from` to `to` (of type text `type`).
+std::string UsingExpression(const MappedColumn &from, const MappedColumn &to, const std::string &qcol,
+                            const std::string &type) {
+    const std::string source = from.enum_type ? qcol + "::text" : qcol;
+    if (IsArrayType(to) && !IsArrayType(from))
+        return "pg_catalog.string_to_array(" + qcol + "::text, ',')::" + type;
+    if (IsArrayType(from) && !IsArrayType(to))
+        return "pg_catalog.array_to_string(" + qcol + ", ',')::" + type;
+    if (from.pg_type == "bytea" && IsPlainText(to))
+        return "pg_catalog.convert_from(" + qcol + ", 'UTF8')::" + type;
+    if (to.pg_type == "bytea" && (IsPlainText(from) || from.enum_type))
+        return "pg_catalog.convert_to(" + source + "::text, 'UTF8')";
+    return source + "::" + type;
+}
+
+// COLUMN_DEFAULT MySQL gives existing rows when a NOT NULL column without a default is added.
+std::optional<std::string> ImplicitDefault(const MysqlColumn &c, DefaultStyle style) {
+    const std::string &t = c.data_type;
+    auto quoted = [&](const std::string &v) { return style == DefaultStyle::kMariaDb ? "'" + v + "'" : v; };
+    if (c.json)
+        return quoted("null");
+    if (t == "tinyint" || t == "smallint" || t == "mediumint" || t == "int" || t == "bigint" ||
+        t == "decimal" || t == "float" || t == "double" || t == "year")
+        return "0";
+    if (t == "bit")
+        return "b'0'";
+    if (t == "date")
+        return quoted("0000-00-00");
+    if (t == "datetime" || t == "timestamp")
+        return quoted("0000-00-00 00:00:00");
+    if (t == "time")
+        return quoted("00:00:00");
+    if (t == "enum") {
+        std::vector<std::string> labels = ParseEnumLabels(c.column_type);
+        if (labels.empty())
+            return std::nullopt;
+        std::string escaped;
+        for (char ch : labels[0])
+            escaped += ch == '\'' ? std::string("''") : std::string(1, ch);
+        return quoted(escaped);
+    }
+    if (t == "char" || t == "varchar" || t == "binary" || t == "varbinary" || t == "set" ||
+        t.find("text") != std::string::npos || t.find("blob") != std::string::npos)
+        return quoted("");
+    return std::nullopt;
+}
+
+class Translator {
+public:
+    Translator(const Context &ctx, Translation &out) : ctx_(ctx), out_(out) {}
+
+    void Run(const parser::StatementBody &body) {
+        std::visit([this](const auto &s) { On(s); }, body);
+    }
+
+    // ALTER TABLE on a given definition, for ApplyAlterTable.
+    MysqlTable AlterOnly(const MysqlTable &table, const parser::AlterTable &alter) {
+        MysqlTable t = table;
+        for (const AlterSpec &s : alter.specs) {
+            if (s.kind != AlterKind::kRenameTable)
+                AlterClause(t, table.schema, s);
+        }
+        for (const AlterSpec &s : alter.specs) {
+            if (s.kind == AlterKind::kRenameTable) {
+                t.name = s.new_table->name;
+                if (!s.new_table->schema.empty())
+                    t.schema = s.new_table->schema;
+            }
+        }
+        return t;
+    }
+
+private:
+    using Key = std::pair<std::string, std::string>;
+
+    // ---- names and lookups ----
+
+    std::string TableKeyName(const std::string &name) const {
+        return ctx_.lower_case_table_names ? AsciiLower(name) : name;
+    }
+
+    std::string SchemaOf(const TableName &t, size_t offset) const {
+        if (!t.schema.empty())
+            return TableKeyName(t.schema);
+        if (ctx_.current_schema.empty())
+            throw Refuse{offset,
+                         "table " + QuoteIdent(t.name) + " is not qualified and no database is selected"};
+        return ctx_.current_schema;
+    }
+
+    std::optional<std::string> PgSchema(const std::string &schema) const {
+        auto it = ctx_.schema_mappings.find(schema);
+        if (it == ctx_.schema_mappings.end())
+            return std::nullopt;
+        return it->second;
+    }
+
+    bool Replicated(const std::string &schema, const std::string &table) const {
+        return PgSchema(schema).has_value() && (!ctx_.replicated || ctx_.replicated(schema, table));
+    }
+
+    const MysqlTable *Lookup(const std::string &schema, const std::string &table) const {
+        auto it = overlay_.find({schema, table});
+        if (it != overlay_.end())
+            return it->second.has_value() ? &*it->second : nullptr;
+        return ctx_.registry != nullptr ? ctx_.registry->Find(schema, table) : nullptr;
+    }
+
+    SchemaNames &Names(const std::string &pg_schema) {
+        auto it = names_.find(pg_schema);
+        if (it != names_.end())
+            return it->second;
+        SchemaNames &names = names_[pg_schema];
+        if (ctx_.reserve_names) {
+            ctx_.reserve_names(pg_schema, names);
+            return names;
+        }
+        for (const auto &mapping : ctx_.schema_mappings) {
+            if (mapping.second != pg_schema || ctx_.registry == nullptr)
+                continue;
+            for (const MysqlTable *t : ctx_.registry->InSchema(mapping.first)) {
+                names.TryRelation(t->name);
+                names.Type(t->name);
+                for (const MysqlColumn &c : t->columns) {
+                    if (c.data_type == "enum")
+                        names.Type(EnumName(pg_schema, t->name, c.name));
+                }
+                for (const MysqlIndex &i : t->indexes) {
+                    if (IndexSkipReason(*t, i).empty())
+                        names.TryRelation(IndexName(pg_schema, t->name, i.name));
+                }
+            }
+        }
+        return names;
+    }
+
+    std::string EnumName(const std::string &pg_schema, const std::string &table,
+                         const std::string &column) const {
+        if (ctx_.enum_type_name)
+            return ctx_.enum_type_name(pg_schema, table, column);
+        return EnumTypeName(table, column);
+    }
+
+    std::string IndexName(const std::string &pg_schema, const std::string &table,
+                          const std::string &index) const {
+        if (ctx_.index_name)
+            return ctx_.index_name(pg_schema, table, index);
+        if (index == "PRIMARY")
+            return PrimaryKeyName(table);
+        if (index.size() <= kMaxIdentifierBytes)
+            return index;
+        return Cut(table, 30) + "_" + Cut(index, 30);
+    }
+
+    MappedColumn Map(const MysqlColumn &column, const MysqlTable &table) const {
+        return MapColumn(column, table.schema, table.name, ctx_.overrides, ctx_.types);
+    }
+
+    std::vector<MappedColumn> MapAll(const MysqlTable &table) const {
+        std::vector<MappedColumn> out;
+        for (const MysqlColumn &c : table.columns)
+            out.push_back(Map(c, table));
+        return out;
+    }
+
+    // The type text of column `m` of table `table` as it exists (its enum type named).
+    std::string ExistingType(const MappedColumn &m, const std::string &pg_schema,
+                             const std::string &table) const {
+        return ColumnType(m, pg_schema, m.enum_type ? EnumName(pg_schema, table, m.name) : "");
+    }
+
+    void Emit(std::string sql) { out_.statements.push_back(std::move(sql)); }
+    void Note(std::string note) { out_.notes.push_back(std::move(note)); }
+
+    void Change(ChangeKind kind, const std::string &schema, const std::string &table,
+                const std::optional<MysqlTable> &definition, const std::string &pg_schema) {
+        TableChange c;
+        c.kind = kind;
+        c.schema = schema;
+        c.table = table;
+        c.new_schema = definition.has_value() ? definition->schema : schema;
+        c.new_table = definition.has_value() ? definition->name : table;
+        c.pg_schema = pg_schema;
+        c.pg_table = pg_schema.empty() ? "" : c.new_table;
+        c.definition = definition;
+        if (definition.has_value()) {
+            if (const MysqlIndex *identity = ReplicaIdentityIndex(*definition)) {
+                for (const MysqlIndexPart &part : identity->parts)
+                    c.identity_columns.push_back(part.column);
+            }
+        }
+        out_.changes.push_back(std::move(c));
+        out_.outcome = Outcome::kApplied;
+        // Later statements of a RENAME chain see this change.
+        if (kind == ChangeKind::kDrop || kind == ChangeKind::kStopReplicating)
+            overlay_[{schema, table}] = std::nullopt;
+        if (definition.has_value()) {
+            if (definition->schema != schema || definition->name != table)
+                overlay_[{schema, table}] = std::nullopt;
+            overlay_[{definition->schema, definition->name}] = definition;
+        }
+    }
+
+    void Ignore(const std::string &why) {
+        if (out_.outcome != Outcome::kApplied)
+            out_.outcome = Outcome::kIgnored;
+        if (out_.message.empty())
+            out_.message = why;
+        else
+            Note(why);
+    }
+
+    static std::string Display(const std::string &schema, const std::string &table) {
+        return "`" + schema + "`.`" + table + "`";
+    }
+
+    // ---- statements ----
+
+    void On(const parser::Ignored &s) { Ignore(s.what + ": ignored by design (no replicated table)"); }
+
+    void On(const parser::DropDatabase &s) {
+        auto pg = PgSchema(s.name);
+        if (!pg.has_value() || ctx_.registry == nullptr) {
+            Ignore("DROP DATABASE " + QuoteIdent(s.name) + ": database not replicated");
+            return;
+        }
+        for (const MysqlTable *t : ctx_.registry->InSchema(s.name)) {
+            Note("table " + t->Display() + " stops being replicated: its database was dropped; " +
+                 QualifiedName(*pg, t->name) + " is kept");
+            Change(ChangeKind::kStopReplicating, t->schema, t->name, std::nullopt, "");
+        }
+        if (out_.changes.empty())
+            Ignore("DROP DATABASE " + QuoteIdent(s.name) + ": no replicated table in it");
+    }
+
+    void On(const parser::CreateTable &s) {
+        const std::string schema = SchemaOf(s.table, 0);
+        const std::string name = TableKeyName(s.table.name);
+        const std::string display = Display(schema, name);
+        auto pg = PgSchema(schema);
+        if (!pg.has_value()) {
+            Ignore("CREATE TABLE " + display + ": database not replicated");
+            return;
+        }
+        if (!Replicated(schema, name)) {
+            Ignore("CREATE TABLE " + display + ": left out by limit_tables / skip_tables");
+            return;
+        }
+        if (s.options.system_versioning)
+            throw Refuse{0, "CREATE TABLE " + display +
+                                " WITH SYSTEM VERSIONING: system-versioned tables are not "
+                                "replicated"};
+        const MysqlTable *existing = Lookup(schema, name);
+        if (existing != nullptr && s.if_not_exists) {
+            Ignore("CREATE TABLE IF NOT EXISTS " + display + ": the table exists");
+            return;
+        }
+        if (existing != nullptr && !s.or_replace)
+            throw Refuse{0, "CREATE TABLE " + display +
+                                ": the table is already replicated (registry out of step)"};
+        const MysqlTable *like = nullptr;
+        if (s.like.has_value()) {
+            const std::string like_schema = SchemaOf(*s.like, 0);
+            like = Lookup(like_schema, TableKeyName(s.like->name));
+            if (like == nullptr)
+                throw Refuse{0, "CREATE TABLE " + display + " LIKE " + Display(like_schema, s.like->name) +
+                                    ": the definition of " + Display(like_schema, s.like->name) +
+                                    " is unknown (not a replicated table)"};
+        }
+        MysqlTable table = TableFromCreate(s, schema, ctx_.types.default_style, like);
+        table.name = name;
+        if (existing != nullptr)
+            DropStatements(*existing, *pg);
+        if (s.as_select) {
+            Note("CREATE TABLE " + display +
+                 " ... SELECT: the table is created from the table map of the rows "
+                 "that follow");
+            Change(ChangeKind::kCreateFromRows, schema, name, table, *pg);
+            return;
+        }
+        CreateStatements(table, *pg);
+        for (const parser::CheckDef &c : s.checks)
+            Note(display + ": CHECK (" + c.expression + ") not replicated");
+        for (const parser::ColumnDef &c : s.columns) {
+            for (const std::string &check : c.checks)
+                Note(display + ": CHECK (" + check + ") of column " + QuoteIdent(c.name) + " not replicated");
+        }
+        if (s.partitioned)
+            Note(display + ": partitioning not replicated (one PostgreSQL table)");
+        if (!s.periods.empty())
+            Note(display + ": PERIOD FOR not replicated");
+        if (!table.foreign_keys.empty())
+            Note(display + ": foreign keys are created by detach_replica");
+        Change(ChangeKind::kCreate, schema, name, table, *pg);
+    }
+
+    void CreateStatements(const MysqlTable &table, const std::string &pg_schema) {
+        SchemaNames &names = Names(pg_schema);
+        names.TryRelation(table.name);
+        names.Type(table.name);
+        TableDdlOptions options;
+        options.schema = pg_schema;
+        options.fillfactor = FillFactorFor(ctx_.fillfactor, table.schema, table.name);
+        options.types = ctx_.types;
+        options.overrides = ctx_.overrides;
+        TableDdl ddl = BuildTableDdl(table, options, names);
+        for (std::string &sql : ddl.create_statements)
+            Emit(std::move(sql));
+        for (IndexDdl &index : ddl.indexes)
+            Emit(std::move(index.sql));
+        for (std::string &note : ddl.notes)
+            Note(std::move(note));
+    }
+
+    void DropStatements(const MysqlTable &table, const std::string &pg_schema) {
+        Emit("DROP TABLE " + QualifiedName(pg_schema, table.name));
+        for (const MysqlColumn &c : table.columns) {
+            if (Map(c, table).enum_type)
+                Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, table.name, c.name)));
+        }
+    }
+
+    void On(const parser::DropTable &s) {
+        for (const TableName &t : s.tables) {
+            const std::string schema = SchemaOf(t, 0);
+            const std::string name = TableKeyName(t.name);
+            const MysqlTable *table = Lookup(schema, name);
+            auto pg = PgSchema(schema);
+            if (table == nullptr || !pg.has_value()) {
+                Ignore("DROP TABLE " + Display(schema, name) + ": not a replicated table");
+                continue;
+            }
+            DropStatements(*table, *pg);
+            Change(ChangeKind::kDrop, schema, name, std::nullopt, *pg);
+        }
+    }
+
+    void On(const parser::TruncateTable &s) {
+        const std::string schema = SchemaOf(s.table, 0);
+        const std::string name = TableKeyName(s.table.name);
+        const MysqlTable *table = Lookup(schema, name);
+        auto pg = PgSchema(schema);
+        if (table == nullptr || !pg.has_value()) {
+            Ignore("TRUNCATE " + Display(schema, name) + ": not a replicated table");
+            return;
+        }
+        Emit("TRUNCATE TABLE " + QualifiedName(*pg, name) + " RESTART IDENTITY");
+        Change(ChangeKind::kTruncate, schema, name, *table, *pg);
+    }
+
+    void On(const parser::RenameTable &s) {
+        for (const auto &r : s.renames)
+            RenameOne(r.first, r.second, 0);
+    }
+
+    // Renames MySQL table `from` to `to`, for RENAME TABLE and ALTER TABLE ... RENAME.
+    void RenameOne(const TableName &from_name, const TableName &to_name, size_t offset,
+                   const MysqlTable *altered = nullptr) {
+        const std::string schema = SchemaOf(from_name, offset);
+        const std::string name = TableKeyName(from_name.name);
+        const std::string new_schema = to_name.schema.empty() ? schema : TableKeyName(to_name.schema);
+        const std::string new_name = TableKeyName(to_name.name);
+        const MysqlTable *table = altered != nullptr ? altered : Lookup(schema, name);
+        auto pg = PgSchema(schema);
+        auto new_pg = PgSchema(new_schema);
+        const bool keep = Replicated(new_schema, new_name);
+        const std::string what = "RENAME " + Display(schema, name) + " TO " + Display(new_schema, new_name);
+        if (table == nullptr || !pg.has_value()) {
+            if (keep && Lookup(new_schema, new_name) == nullptr) {
+                Note(what + ": the table starts being replicated (it must be copied)");
+                TableChange c;
+                c.kind = ChangeKind::kStartReplicating;
+                c.schema = schema;
+                c.table = name;
+                c.new_schema = new_schema;
+                c.new_table = new_name;
+                c.pg_schema = *new_pg;
+                c.pg_table = new_name;
+                out_.changes.push_back(std::move(c));
+                out_.outcome = Outcome::kApplied;
+                return;
+            }
+            Ignore(what + ": not a replicated table");
+            return;
+        }
+        if (!keep) {
+            Note(what + ": the table stops being replicated; " + QualifiedName(*pg, name) + " is kept");
+            Change(ChangeKind::kStopReplicating, schema, name, std::nullopt, "");
+            return;
+        }
+        MysqlTable renamed = *table;
+        renamed.schema = new_schema;
+        renamed.name = new_name;
+        std::string current_schema = *pg;
+        if (*new_pg != *pg) {
+            Emit("ALTER TABLE " + QualifiedName(*pg, name) + " SET SCHEMA " + QuoteIdent(*new_pg));
+            for (const MysqlColumn &c : table->columns) {
+                if (Map(c, *table).enum_type)
+                    Emit("ALTER TYPE " + QualifiedName(*pg, EnumName(*pg, name, c.name)) + " SET SCHEMA " +
+                         QuoteIdent(*new_pg));
+            }
+            current_schema = *new_pg;
+        }
+        if (new_name != name) {
+            CheckIdentifierLength(new_name, "table");
+            Emit("ALTER TABLE " + QualifiedName(current_schema, name) + " RENAME TO " + QuoteIdent(new_name));
+            // Enum types follow the table's name, as init_replica would name them.
+            for (const MysqlColumn &c : table->columns) {
+                if (!Map(c, *table).enum_type)
+                    continue;
+                const std::string old_type = EnumName(*pg, name, c.name);
+                const std::string new_type = EnumTypeName(new_name, c.name);
+                if (old_type != new_type)
+                    Emit("ALTER TYPE " + QualifiedName(current_schema, old_type) + " RENAME TO " +
+                         QuoteIdent(new_type));
+            }
+        }
+        Change(ChangeKind::kRename, schema, name, renamed, *new_pg);
+    }
+
+    void On(const parser::CreateIndex &s) {
+        parser::AlterTable alter;
+        alter.table = s.table;
+        AlterSpec spec;
+        spec.kind = AlterKind::kAddKey;
+        spec.key = s.key;
+        spec.if_exists = s.key.if_not_exists;
+        spec.offset = s.key.offset;
+        alter.specs.push_back(spec);
+        OnAlter(alter, "CREATE INDEX ON");
+    }
+
+    void On(const parser::DropIndex &s) {
+        parser::AlterTable alter;
+        alter.table = s.table;
+        AlterSpec spec;
+        spec.kind = AlterKind::kDropKey;
+        spec.name = s.name;
+        spec.if_exists = s.if_exists;
+        alter.specs.push_back(spec);
+        OnAlter(alter, "DROP INDEX ON");
+    }
+
+    void On(const parser::AlterTable &s) { OnAlter(s, "ALTER TABLE"); }
+
+    void OnAlter(const parser::AlterTable &s, const std::string &label) {
+        const std::string schema = SchemaOf(s.table, 0);
+        const std::string name = TableKeyName(s.table.name);
+        const MysqlTable *table = Lookup(schema, name);
+        auto pg = PgSchema(schema);
+        if (table == nullptr || !pg.has_value()) {
+            // A table renamed into the mapped schemas by this ALTER starts being replicated.
+            for (const AlterSpec &spec : s.specs) {
+                if (spec.kind == AlterKind::kRenameTable) {
+                    RenameOne(s.table, *spec.new_table, spec.offset);
+                    return;
+                }
+            }
+            Ignore(label + " " + Display(schema, name) + ": not a replicated table");
+            return;
+        }
+        MysqlTable t = *table;
+        const AlterSpec *rename = nullptr;
+        for (const AlterSpec &spec : s.specs) {
+            if (spec.kind == AlterKind::kRenameTable)
+                rename = &spec;
+            else
+                AlterClause(t, *pg, spec);
+        }
+        if (rename != nullptr) {
+            RenameOne(s.table, *rename->new_table, rename->offset, &t);
+            return;
+        }
+        Change(ChangeKind::kAlter, schema, name, t, *pg);
+    }
+
+    // ---- ALTER TABLE clauses ----
+
+    void AlterClause(MysqlTable &t, const std::string &pg_schema, const AlterSpec &s) {
+        try {
+            AlterClauseBody(t, pg_schema, s);
+        } catch (const Error &e) {
+            throw Refuse{s.offset, e.what()};
+        }
+    }
+
+    void AlterClauseBody(MysqlTable &t, const std::string &pg_schema, const AlterSpec &s) {
+        const std::string q = QualifiedName(pg_schema, t.name);
+        const std::string display = t.Display();
+        switch (s.kind) {
+            case AlterKind::kAddColumn:
+                AddColumn(t, pg_schema, s);
+                return;
+            case AlterKind::kDropColumn:
+                DropColumn(t, pg_schema, s);
+                return;
+            case AlterKind::kChangeColumn:
+            case AlterKind::kModifyColumn:
+                ChangeColumn(t, pg_schema, s);
+                return;
+            case AlterKind::kRenameColumn: {
+                MysqlColumn *c = FindColumnCi(t, s.name);
+                if (c == nullptr) {
+                    MissingColumn(t, s);
+                    return;
+                }
+                RenameColumn(t, pg_schema, *c, s.new_name, s.offset);
+                return;
+            }
+            case AlterKind::kSetDefault:
+            case AlterKind::kDropDefault: {
+                MysqlColumn *c = FindColumnCi(t, s.name);
+                if (c == nullptr) {
+                    MissingColumn(t, s);
+                    return;
+                }
+                SetColumnDefault(*c, TypeOfColumn(*c), s.default_value, ctx_.types.default_style);
+                MappedColumn m = Map(*c, t);
+                const std::string type = ExistingType(m, pg_schema, t.name);
+                const std::string sql = DefaultSql(m, type);
+                if (!sql.empty()) {
+                    Emit("ALTER TABLE " + q + " ALTER COLUMN " + QuoteIdent(c->name) + " SET DEFAULT " + sql);
+                } else {
+                    Emit("ALTER TABLE " + q + " ALTER COLUMN " + QuoteIdent(c->name) + " DROP DEFAULT");
+                    for (const std::string &n : m.notes)
+                        Note(display + ": " + n);
+                }
+                return;
+            }
+            case AlterKind::kAddKey:
+                AddKey(t, pg_schema, s);
+                return;
+            case AlterKind::kDropKey:
+                DropKey(t, pg_schema, s);
+                return;
+            case AlterKind::kRenameKey: {
+                MysqlIndex *index = FindIndexCi(t, s.name);
+                if (index == nullptr) {
+                    if (s.if_exists) {
+                        Note(display + ": no index " + QuoteIdent(s.name) + " to rename");
+                        return;
+                    }
+                    throw Refuse{s.offset,
+                                 "RENAME INDEX: table " + display + " has no index " + QuoteIdent(s.name)};
+                }
+                if (IndexSkipReason(t, *index).empty()) {
+                    const std::string old_pg = IndexName(pg_schema, t.name, index->name);
+                    std::string new_pg = IndexName(pg_schema, t.name, s.new_name);
+                    Emit("ALTER INDEX " + QualifiedName(pg_schema, old_pg) + " RENAME TO " +
+                         QuoteIdent(new_pg));
+                }
+                index->name = s.new_name;
+                return;
+            }
+            case AlterKind::kAddForeignKey: {
+                std::optional<MysqlIndex> index = AddForeignKey(t, *s.foreign_key, t.schema);
+                Note(display + ": foreign key " + QuoteIdent(t.foreign_keys.back().name) +
+                     " is created by detach_replica");
+                if (index.has_value())
+                    CreateIndexStatements(t, pg_schema, *index);
+                return;
+            }
+            case AlterKind::kDropForeignKey:
+                if (!DropForeignKey(t, s.name) && !s.if_exists)
+                    throw Refuse{s.offset, "DROP FOREIGN KEY: table " + display + " has no foreign key " +
+                                               QuoteIdent(s.name)};
+                return;
+            case AlterKind::kAddCheck:
+                Note(display + ": CHECK (" + s.check->expression + ") not replicated");
+                return;
+            case AlterKind::kDropConstraint: {
+                if (DropForeignKey(t, s.name))
+                    return;
+                MysqlIndex *index = FindIndexCi(t, s.name);
+                if (index != nullptr && index->unique) {
+                    AlterSpec drop = s;
+                    drop.kind = AlterKind::kDropKey;
+                    DropKey(t, pg_schema, drop);
+                    return;
+                }
+                Note(display + ": constraint " + QuoteIdent(s.name) +
+                     " dropped (CHECK constraints are not "
+                     "replicated)");
+                return;
+            }
+            case AlterKind::kRenameTable:
+                return; // done by the caller, after the other clauses
+            case AlterKind::kConvertCharset:
+                for (MysqlColumn &c : t.columns) {
+                    if (!c.charset.empty())
+                        c.charset = s.charset;
+                }
+                return;
+            case AlterKind::kTableOptions:
+                TableOptions(t, q, s);
+                return;
+            case AlterKind::kIgnored:
+                Note(display + ": " + s.what + " ignored");
+                return;
+            case AlterKind::kPartitionData:
+                throw Refuse{s.offset, "ALTER TABLE " + display + " " + s.what +
+                                           ": rows change without row events, this cannot be replicated"};
+        }
+    }
+
+    void TableOptions(MysqlTable &t, const std::string &q, const AlterSpec &s) {
+        if (!s.what.empty() && s.what.find("SYSTEM VERSIONING") != std::string::npos) {
+            if (s.what == "WITH SYSTEM VERSIONING" || s.what == "ADD SYSTEM VERSIONING")
+                throw Refuse{s.offset, "ALTER TABLE " + t.Display() + " " + s.what +
+                                           ": system-versioned tables are not replicated"};
+            Note(t.Display() + ": " + s.what + " ignored");
+            return;
+        }
+        if (s.options.engine.has_value()) {
+            t.engine = *s.options.engine;
+            t.transactional = IsTransactionalEngine(t.engine);
+        }
+        if (s.options.comment.has_value() && *s.options.comment != t.comment) {
+            t.comment = *s.options.comment;
+            Emit("COMMENT ON TABLE " + q + " IS " + (t.comment.empty() ? "NULL" : QuoteLiteral(t.comment)));
+        }
+    }
+
+    void MissingColumn(const MysqlTable &t, const AlterSpec &s) {
+        if (s.if_exists) {
+            Note(t.Display() + ": no column " + QuoteIdent(s.name) + " (IF EXISTS)");
+            return;
+        }
+        throw Refuse{s.offset, "table " + t.Display() + " has no column " + QuoteIdent(s.name)};
+    }
+
+    void PlaceColumn(MysqlTable &t, MysqlColumn column, const AlterSpec &s, size_t default_index) {
+        size_t index = default_index;
+        if (s.first) {
+            index = 0;
+        } else if (!s.after.empty()) {
+            index = t.columns.size();
+            for (size_t i = 0; i < t.columns.size(); ++i) {
+                if (SameName(t.columns[i].name, s.after))
+                    index = i + 1;
+            }
+            if (index == t.columns.size() && (t.columns.empty() || !SameName(t.columns.back().name, s.after)))
+                throw Refuse{s.offset,
+                             "AFTER: table " + t.Display() + " has no column " + QuoteIdent(s.after)};
+        }
+        t.columns.insert(t.columns.begin() + static_cast<std::ptrdiff_t>(std::min(index, t.columns.size())),
+                         std::move(column));
+        Renumber(t);
+        if (s.first || !s.after.empty())
+            Note(t.Display() + ": column order is not kept in PostgreSQL (" +
+                 (s.first ? std::string("FIRST") : "AFTER " + QuoteIdent(s.after)) + ")");
+    }
+
+    std::string TableCharset(const MysqlTable &t) const {
+        for (const MysqlColumn &c : t.columns) {
+            if (!c.charset.empty())
+                return c.charset;
+        }
+        return "";
+    }
+
+    void AddColumn(MysqlTable &t, const std::string &pg_schema, const AlterSpec &s) {
+        const parser::ColumnDef &def = *s.column;
+        if (FindColumnCi(t, def.name) != nullptr) {
+            if (s.if_exists) {
+                Note(t.Display() + ": column " + QuoteIdent(def.name) + " exists (IF NOT EXISTS)");
+                return;
+            }
+            throw Refuse{s.offset,
+                         "ADD COLUMN: table " + t.Display() + " has a column " + QuoteIdent(def.name)};
+        }
+        CheckIdentifierLength(def.name, "column");
+        MysqlColumn column = ColumnFromDefinition(def, TableCharset(t), ctx_.types.default_style);
+        PlaceColumn(t, column, s, t.columns.size());
+        const std::string q = QualifiedName(pg_schema, t.name);
+        MappedColumn m = Map(column, t);
+        for (const std::string &n : m.notes)
+            Note(t.Display() + ": " + n);
+        std::string type = m.pg_type;
+        if (m.enum_type) {
+            const std::string enum_name = Names(pg_schema).Type(EnumTypeName(t.name, column.name));
+            type = QualifiedName(pg_schema, enum_name);
+            Emit(CreateEnumTypeSql(type, m.enum_labels));
+        }
+        std::string definition = ColumnDefinitionSql(m, type);
+        bool drop_default = false;
+        if ((m.not_null && !m.identity && DefaultSql(m, type).empty()) || m.sequence) {
+            // Existing rows get MySQL's implicit default (0, '', the first label, a zero date).
+            MysqlColumn implicit = column;
+            implicit.default_value = ImplicitDefault(column, ctx_.types.default_style);
+            implicit.extra.clear();
+            MappedColumn im = Map(implicit, t);
+            im.not_null = m.not_null;
+            if (!DefaultSql(im, type).empty() && !m.sequence) {
+                definition = ColumnDefinitionSql(im, type);
+                drop_default = true;
+            }
+        }
+        if (m.sequence) {
+            // auto_increment without identity: numbered by an owned sequence, existing rows too.
+            MappedColumn nullable = m;
+            nullable.not_null = false;
+            Emit("ALTER TABLE " + q + " ADD COLUMN " + ColumnDefinitionSql(nullable, type));
+            for (std::string &sql : SequenceStatements(pg_schema, t.name, column.name, Names(pg_schema)))
+                Emit(std::move(sql));
+            Emit("UPDATE " + q + " SET " + QuoteIdent(column.name) + " = DEFAULT");
+            Emit("ALTER TABLE " + q + " ALTER COLUMN " + QuoteIdent(column.name) + " SET NOT NULL");
+        } else {
+            Emit("ALTER TABLE " + q + " ADD COLUMN " + definition);
+        }
+        if (drop_default)
+            Emit("ALTER TABLE " + q + " ALTER COLUMN " + QuoteIdent(column.name) + " DROP DEFAULT");
+        if (!column.comment.empty())
+            Emit("COMMENT ON COLUMN " + q + "." + QuoteIdent(column.name) + " IS " +
+                 QuoteLiteral(column.comment));
+        InlineKeys(t, pg_schema, def);
+    }
+
+    // PRIMARY KEY / UNIQUE written in a column definition.
+    void InlineKeys(MysqlTable &t, const std::string &pg_schema, const parser::ColumnDef &def) {
+        for (bool primary : {true, false}) {
+            if (primary ? !def.primary_key : !def.unique_key)
+                continue;
+            parser::KeyDef key;
+            key.kind = primary ? parser::KeyKind::kPrimary : parser::KeyKind::kUnique;
+            key.parts.push_back(parser::KeyPart{def.name, std::nullopt, false, ""});
+            MysqlIndex index = IndexFromKey(key, t);
+            AddIndex(t, index);
+            CreateIndexStatements(t, pg_schema, index);
+        }
+    }
+
+    void CreateIndexStatements(const MysqlTable &t, const std::string &pg_schema, const MysqlIndex &index) {
+        std::string reason;
+        std::vector<std::string> column_statements;
+        std::optional<IndexDdl> ddl =
+            BuildIndexDdl(t, index, MapAll(t), pg_schema, Names(pg_schema), column_statements, reason);
+        if (!ddl.has_value()) {
+            Note(t.Display() + ": index " + QuoteIdent(index.name) + " not created (" + reason + ")");
+            return;
+        }
+        for (std::string &sql : column_statements)
+            Emit(std::move(sql));
+        Emit(ddl->sql);
+    }
+
+    void AddKey(MysqlTable &t, const std::string &pg_schema, const AlterSpec &s) {
+        const parser::KeyDef &key = *s.key;
+        if (key.kind != parser::KeyKind::kPrimary && !key.name.empty() &&
+            FindIndexCi(t, key.name) != nullptr && s.if_exists) {
+            Note(t.Display() + ": index " + QuoteIdent(key.name) + " exists (IF NOT EXISTS)");
+            return;
+        }
+        MysqlIndex index = IndexFromKey(key, t);
+        AddIndex(t, index);
+        CreateIndexStatements(t, pg_schema, index);
+    }
+
+    // Drops the PostgreSQL index of `index` (which stays in t until the caller removes it).
+    void DropIndexStatements(const MysqlTable &t, const std::string &pg_schema, const MysqlIndex &index) {
+        if (!IndexSkipReason(t, index).empty())
+            return;
+        const std::string pg_name = IndexName(pg_schema, t.name, index.name);
+        bool constraint = index.Primary();
+        for (const MysqlIndexPart &part : index.parts)
+            constraint = constraint && !part.sub_part.has_value();
+        if (constraint)
+            Emit("ALTER TABLE " + QualifiedName(pg_schema, t.name) + " DROP CONSTRAINT " +
+                 QuoteIdent(pg_name));
+        else
+            Emit("DROP INDEX " + QualifiedName(pg_schema, pg_name));
+        Names(pg_schema).ReleaseRelation(pg_name);
+    }
+
+    void DropKey(MysqlTable &t, const std::string &pg_schema, const AlterSpec &s) {
+        MysqlIndex *index = FindIndexCi(t, s.name);
+        if (index == nullptr) {
+            if (s.if_exists) {
+                Note(t.Display() + ": no index " + QuoteIdent(s.name) + " (IF EXISTS)");
+                return;
+            }
+            throw Refuse{s.offset,
+                         "DROP INDEX: table " + t.Display() + " has no index " + QuoteIdent(s.name)};
+        }
+        DropIndexStatements(t, pg_schema, *index);
+        t.indexes.erase(t.indexes.begin() + (index - t.indexes.data()));
+    }
+
+    bool DropForeignKey(MysqlTable &t, const std::string &name) {
+        for (size_t i = 0; i < t.foreign_keys.size(); ++i) {
+            if (SameName(t.foreign_keys[i].name, name)) {
+                t.foreign_keys.erase(t.foreign_keys.begin() + static_cast<std::ptrdiff_t>(i));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void DropColumn(MysqlTable &t, const std::string &pg_schema, const AlterSpec &s) {
+        MysqlColumn *c = FindColumnCi(t, s.name);
+        if (c == nullptr) {
+            MissingColumn(t, s);
+            return;
+        }
+        if (t.columns.size() == 1)
+            throw Refuse{s.offset,
+                         "DROP COLUMN: " + QuoteIdent(c->name) + " is the last column of " + t.Display()};
+        const std::string name = c->name;
+        const MappedColumn m = Map(*c, t);
+        const std::string q = QualifiedName(pg_schema, t.name);
+        // PostgreSQL drops every index on the column; MySQL drops the column from them.
+        std::vector<MysqlIndex> rebuilt;
+        for (auto it = t.indexes.begin(); it != t.indexes.end();) {
+            bool uses = false;
+            for (const MysqlIndexPart &part : it->parts)
+                uses = uses || SameName(part.column, name);
+            if (!uses) {
+                ++it;
+                continue;
+            }
+            const bool created = IndexSkipReason(t, *it).empty();
+            MysqlIndex shrunk = *it;
+            shrunk.parts.erase(
+                std::remove_if(shrunk.parts.begin(), shrunk.parts.end(),
+                               [&](const MysqlIndexPart &p) { return SameName(p.column, name); }),
+                shrunk.parts.end());
+            it = t.indexes.erase(it);
+            if (!shrunk.parts.empty()) {
+                if (created)
+                    rebuilt.push_back(shrunk);
+                else
+                    it = t.indexes.insert(it, shrunk) + 1;
+            }
+        }
+        t.foreign_keys.erase(std::remove_if(t.foreign_keys.begin(), t.foreign_keys.end(),
+                                            [&](const MysqlForeignKey &fk) {
+                                                for (const std::string &col : fk.columns) {
+                                                    if (SameName(col, name))
+                                                        return true;
+                                                }
+                                                return false;
+                                            }),
+                             t.foreign_keys.end());
+        t.columns.erase(t.columns.begin() + (c - t.columns.data()));
+        Renumber(t);
+        Emit("ALTER TABLE " + q + " DROP COLUMN " + QuoteIdent(name));
+        if (m.enum_type)
+            Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t.name, name)));
+        for (MysqlIndex &index : rebuilt) {
+            // The index lost its name with the column: init_replica's name is free again.
+            SchemaNames fresh;
+            std::string reason;
+            std::vector<std::string> column_statements;
+            std::optional<IndexDdl> ddl =
+                BuildIndexDdl(t, index, MapAll(t), pg_schema, fresh, column_statements, reason);
+            if (index.Primary())
+                t.indexes.insert(t.indexes.begin(), index);
+            else
+                t.indexes.push_back(index);
+            if (!ddl.has_value())
+                continue;
+            for (std::string &sql : column_statements)
+                Emit(std::move(sql));
+            Emit(ddl->sql);
+        }
+    }
+
+    // Renames column `c` (in t and in PostgreSQL), its enum type following.
+    void RenameColumn(MysqlTable &t, const std::string &pg_schema, MysqlColumn &c,
+                      const std::string &new_name, size_t offset) {
+        if (c.name == new_name)
+            return;
+        MysqlColumn *other = FindColumnCi(t, new_name);
+        if (other != nullptr && other != &c)
+            throw Refuse{offset,
+                         "RENAME COLUMN: table " + t.Display() + " has a column " + QuoteIdent(new_name)};
+        CheckIdentifierLength(new_name, "column");
+        const std::string q = QualifiedName(pg_schema, t.name);
+        Emit("ALTER TABLE " + q + " RENAME COLUMN " + QuoteIdent(c.name) + " TO " + QuoteIdent(new_name));
+        if (Map(c, t).enum_type) {
+            const std::string old_type = EnumName(pg_schema, t.name, c.name);
+            const std::string new_type = EnumTypeName(t.name, new_name);
+            if (old_type != new_type)
+                Emit("ALTER TYPE " + QualifiedName(pg_schema, old_type) + " RENAME TO " +
+                     QuoteIdent(new_type));
+        }
+        for (MysqlIndex &index : t.indexes) {
+            for (MysqlIndexPart &part : index.parts) {
+                if (SameName(part.column, c.name))
+                    part.column = new_name;
+            }
+        }
+        for (MysqlForeignKey &fk : t.foreign_keys) {
+            for (std::string &col : fk.columns) {
+                if (SameName(col, c.name))
+                    col = new_name;
+            }
+        }
+        c.name = new_name;
+    }
+
+    void ChangeColumn(MysqlTable &t, const std::string &pg_schema, const AlterSpec &s) {
+        MysqlColumn *found = FindColumnCi(t, s.name);
+        if (found == nullptr) {
+            MissingColumn(t, s);
+            return;
+        }
+        const parser::ColumnDef &def = *s.column;
+        const std::string q = QualifiedName(pg_schema, t.name);
+        const MysqlColumn old = *found;
+        const MappedColumn om = Map(old, t);
+        const std::string old_type = ExistingType(om, pg_schema, t.name);
+
+        MysqlColumn column = ColumnFromDefinition(def, old.charset, ctx_.types.default_style);
+        if (column.charset.empty() && !old.charset.empty() && !column.column_type.empty())
+            column.charset = old.charset;
+        // The new definition takes the old place unless FIRST / AFTER moves it.
+        RenameColumn(t, pg_schema, *found, column.name, s.offset);
+        const std::string col = QuoteIdent(column.name);
+        const size_t place = static_cast<size_t>(found - t.columns.data());
+        t.columns.erase(t.columns.begin() + static_cast<std::ptrdiff_t>(place));
+        PlaceColumn(t, column, s, place);
+        const MappedColumn nm = Map(column, t);
+        for (const std::string &n : nm.notes)
+            Note(t.Display() + ": " + n);
+        const std::string alter = "ALTER TABLE " + q + " ALTER COLUMN " + col;
+
+        const bool type_changed = om.pg_type != nm.pg_type || om.enum_type != nm.enum_type ||
+                                  (om.enum_type && om.enum_labels != nm.enum_labels);
+        std::string new_type =
+            om.enum_type && nm.enum_type && !type_changed ? ExistingType(nm, pg_schema, t.name) : nm.pg_type;
+        bool default_dropped = false;
+        const std::string old_default = DefaultSql(om, old_type);
+        if (om.identity && !nm.identity)
+            Emit(alter + " DROP IDENTITY IF EXISTS");
+        if (type_changed) {
+            if (!old_default.empty() || om.sequence) {
+                Emit(alter + " DROP DEFAULT");
+                default_dropped = true;
+            }
+            if (nm.enum_type) {
+                const std::string final_name = EnumTypeName(t.name, column.name);
+                SchemaNames &names = Names(pg_schema);
+                if (om.enum_type) {
+                    const std::string tmp = names.Type(Cut(final_name, kMaxIdentifierBytes - 4) + "_new");
+                    const std::string qtmp = QualifiedName(pg_schema, tmp);
+                    Emit(CreateEnumTypeSql(qtmp, nm.enum_labels));
+                    Emit(alter + " TYPE " + qtmp + " USING " + UsingExpression(om, nm, col, qtmp));
+                    Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t.name, column.name)));
+                    Emit("ALTER TYPE " + qtmp + " RENAME TO " + QuoteIdent(final_name));
+                    new_type = QualifiedName(pg_schema, final_name);
+                } else {
+                    new_type = QualifiedName(pg_schema, names.Type(final_name));
+                    Emit(CreateEnumTypeSql(new_type, nm.enum_labels));
+                    Emit(alter + " TYPE " + new_type + " USING " + UsingExpression(om, nm, col, new_type));
+                }
+            } else {
+                Emit(alter + " TYPE " + new_type + " USING " + UsingExpression(om, nm, col, new_type));
+                if (om.enum_type)
+                    Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t.name, column.name)));
+            }
+        }
+        const bool old_not_null = om.not_null || om.identity;
+        const bool new_not_null = nm.not_null || nm.identity;
+        if (new_not_null && !old_not_null) {
+            // MySQL (outside strict mode) turns NULLs into the implicit default.
+            MysqlColumn implicit = column;
+            implicit.default_value = ImplicitDefault(column, ctx_.types.default_style);
+            implicit.extra.clear();
+            MappedColumn im = Map(implicit, t);
+            const std::string value = DefaultSql(im, new_type);
+            if (!value.empty())
+                Emit("UPDATE " + q + " SET " + col + " = " + value + " WHERE " + col + " IS NULL");
+            Emit(alter + " SET NOT NULL");
+        } else if (!new_not_null && old_not_null) {
+            Emit(alter + " DROP NOT NULL");
+        }
+        const std::string new_default = DefaultSql(nm, new_type);
+        if (!nm.identity && !nm.sequence) {
+            if (!new_default.empty() && (default_dropped || new_default != old_default))
+                Emit(alter + " SET DEFAULT " + new_default);
+            else if (new_default.empty() && !old_default.empty() && !default_dropped)
+                Emit(alter + " DROP DEFAULT");
+        }
+        if (nm.identity && !om.identity)
+            Emit(alter + " ADD GENERATED BY DEFAULT AS IDENTITY");
+        if (nm.sequence && !om.sequence)
+            for (std::string &sql : SequenceStatements(pg_schema, t.name, column.name, Names(pg_schema)))
+                Emit(std::move(sql));
+        if (om.sequence && !nm.sequence && !default_dropped)
+            Emit(alter + " DROP DEFAULT");
+        if (column.comment != old.comment)
+            Emit("COMMENT ON COLUMN " + q + "." + col + " IS " +
+                 (column.comment.empty() ? "NULL" : QuoteLiteral(column.comment)));
+        InlineKeys(t, pg_schema, def);
+    }
+
+    const Context &ctx_;
+    Translation &out_;
+    std::map<Key, std::optional<MysqlTable>> overlay_;
+    std::map<std::string, SchemaNames> names_;
+};
+
+} // namespace
+
+Translation Translate(const parser::Statement &statement, const Context &context) {
+    Translation out;
+    out.statement_kind = parser::StatementKindName(statement.body);
+    if (statement.refusal.has_value()) {
+        out.outcome = Outcome::kRefused;
+        out.offset = statement.refusal->offset;
+        out.message = statement.refusal->message;
+        return out;
+    }
+    try {
+        Translator translator(context, out);
+        translator.Run(statement.body);
+    } catch (const Refuse &r) {
+        out = Translation{};
+        out.statement_kind = parser::StatementKindName(statement.body);
+        out.outcome = Outcome::kRefused;
+        out.offset = r.offset != 0 ? r.offset : statement.begin;
+        out.message = r.message;
+    } catch (const Error &e) {
+        out = Translation{};
+        out.statement_kind = parser::StatementKindName(statement.body);
+        out.outcome = Outcome::kRefused;
+        out.offset = statement.begin;
+        out.message = e.what();
+    }
+    return out;
+}
+
+std::vector<Translation> TranslateText(std::string_view sql, const Context &context,
+                                       const parser::ParseOptions &options) {
+    std::vector<Translation> out;
+    Registry registry = context.registry != nullptr ? *context.registry : Registry();
+    Context ctx = context;
+    ctx.registry = &registry;
+    for (const parser::Statement &st : parser::Parse(sql, options)) {
+        out.push_back(Translate(st, ctx));
+        registry.Apply(out.back());
+    }
+    return out;
+}
+
+MysqlTable ApplyAlterTable(const MysqlTable &table, const parser::AlterTable &alter, DefaultStyle style) {
+    Context ctx;
+    ctx.types.default_style = style;
+    ctx.schema_mappings[table.schema] = table.schema;
+    Translation scratch;
+    Translator translator(ctx, scratch);
+    try {
+        return translator.AlterOnly(table, alter);
+    } catch (const Refuse &r) {
+        throw Error(r.message, sqlstate::kFeatureNotSupported);
+    }
+}
+
+} // namespace chameleon::ddl::translate
