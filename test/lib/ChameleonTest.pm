@@ -13,7 +13,7 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-our @EXPORT = qw(chameleon_node start_mariadb write_config);
+our @EXPORT = qw(chameleon_node start_mariadb write_config db_conn_yaml fresh_copy compare_with_copy);
 
 my $lib_dir = $ENV{CHAMELEON_TEST_LIB} // dirname(__FILE__);
 my @mariadb_servers;
@@ -44,6 +44,68 @@ sub write_config {
     close($fh) or die "cannot close $path: $!";
     chmod($mode // 0600, $path) or die "cannot chmod $path: $!";
     return $path;
+}
+
+# The db_conn block of a source reaching `mysql` as root (indented for a source entry).
+sub db_conn_yaml {
+    my ($mysql) = @_;
+    my $port = $mysql->port;
+    return qq{    db_conn:\n      host: "127.0.0.1"\n      port: "$port"\n      user: "root"\n      password: ""\n};
+}
+
+# A fresh copy of MySQL's data by the source `check` (added again, its `schemas` dropped first).
+sub fresh_copy {
+    my ($node, $check, @schemas) = @_;
+    $node->safe_psql('postgres', "SELECT chameleon.drop_source('$check') FROM sch_chameleon.t_sources WHERE t_source = '$check'");
+    $node->safe_psql('postgres', "DROP SCHEMA IF EXISTS $_ CASCADE") for @schemas;
+    $node->safe_psql('postgres', "SELECT chameleon.add_source('$check')");
+    $node->safe_psql('postgres', "SELECT chameleon.init_replica('$check')");
+}
+
+# Replicated tables against a fresh copy of the same MySQL data: init_replica of the source `check`
+# (whose schema_mappings map the same MySQL schemas to the `copy` schemas) copies MySQL again, then
+# each table must hold as many rows as MySQL and the same rows as the copy, whole rows as text
+# (every column), EXCEPT ALL both ways (duplicates count). So a replicated value must equal the
+# value init_replica produces for it. `tables`: [[MySQL schema.table, replica schema, copy schema], ...].
+sub compare_with_copy {
+    my ($node, $mysql, $what, %args) = @_;
+    my $check = $args{check} // 'check';
+    my %copy_schemas = map { $_->[2] => 1 } @{ $args{tables} };
+    fresh_copy($node, $check, sort keys %copy_schemas);
+    for my $t (@{ $args{tables} }) {
+        my ($mysql_table, $replica, $copy) = @$t;
+        my ($table) = $mysql_table =~ /\.(.*)$/;
+        my ($r, $c) = ("$replica.$table", "$copy.$table");
+        is($node->safe_psql('postgres', "SELECT count(*) FROM $c"), $mysql->sql("SELECT count(*) FROM $mysql_table"),
+            "$what: $c: the copy holds MySQL's rows");
+        # The enum types of the two schemas differ by name: compare the rows as text.
+        my $diff = $node->safe_psql('postgres', qq{
+            SELECT count(*) FROM (
+              (SELECT r::text FROM $r r EXCEPT ALL SELECT c::text FROM $c c)
+              UNION ALL
+              (SELECT c::text FROM $c c EXCEPT ALL SELECT r::text FROM $r r)) d});
+        is($diff, '0', "$what: $r: replicated rows equal copied rows, every column")
+          or diag column_differences($node, $r, $c);
+    }
+}
+
+# Which columns differ between two tables of the same shape (their values as multisets), with
+# samples: the diagnosis of a failed comparison, readable even when rows hold megabytes.
+sub column_differences {
+    my ($node, $r, $c) = @_;
+    my @cols = split /\n/, $node->safe_psql('postgres',
+        "SELECT quote_ident(attname) FROM pg_attribute WHERE attrelid = '$r'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum");
+    my $out = '';
+    for my $col (@cols) {
+        my $d = $node->safe_psql('postgres', qq{
+            SELECT string_agg(w || ': ' || coalesce(left(v, 200), 'NULL') || CASE WHEN length(v) > 200 THEN '... (' || length(v) || ' chars)' ELSE '' END, E'\\n')
+              FROM (SELECT * FROM (
+                (SELECT 'replica' AS w, $col\::text AS v FROM $r EXCEPT ALL SELECT 'replica', $col\::text FROM $c)
+                UNION ALL (SELECT 'copy', $col\::text FROM $c EXCEPT ALL SELECT 'copy', $col\::text FROM $r)) d
+                ORDER BY v, w LIMIT 6) l});
+        $out .= "column $col differs:\n$d\n" if $d ne '';
+    }
+    return $out eq '' ? 'no column differs on its own (the rows combine them differently)' : $out;
 }
 
 # Starts a throwaway MariaDB (binary log ROW/FULL/metadata FULL unless overridden by @options,
@@ -89,6 +151,19 @@ sub try_sql {
     $self->{last_error} = $err;
     chomp $out;
     return $out;
+}
+
+# Runs `sql` until it succeeds with an output equal to `expected` (or matching it, a qr//), at most
+# `timeout` seconds (default 60); true if it did.
+sub poll_until {
+    my ($self, $sql, $expected, $timeout) = @_;
+    my $deadline = time() + ($timeout // 60);
+    while (1) {
+        my $out = $self->try_sql($sql);
+        return 1 if $self->{last_rc} == 0 && (ref $expected eq 'Regexp' ? $out =~ $expected : $out eq $expected);
+        return 0 if time() > $deadline;
+        select(undef, undef, undef, 0.1);
+    }
 }
 
 sub stop {

@@ -30,8 +30,7 @@ $mysql->sql(q{
     INSERT INTO shop.events VALUES ('dup', 'same'), ('dup', 'same'), ('one', 'x');
 });
 
-my $port = $mysql->port;
-my $conn = qq{    db_conn:\n      host: "127.0.0.1"\n      port: "$port"\n      user: "root"\n      password: ""\n};
+my $conn = db_conn_yaml($mysql);
 write_config($node, 'default', <<"YAML");
 sources:
   src:
@@ -87,29 +86,12 @@ is($node->safe_psql('postgres', "SELECT chameleon.wait_for_source('src', '120 s'
     'wait_for_source: everything MySQL committed is replayed');
 
 # ---- source against target: a fresh copy of the same MySQL data, compared as whole rows ----
-sub compare_with_copy {
+sub compare {
     my ($what) = @_;
-    $node->safe_psql('postgres', "SELECT chameleon.drop_source('check') FROM sch_chameleon.t_sources WHERE t_source = 'check'");
-    $node->safe_psql('postgres', "DROP SCHEMA IF EXISTS shop_check CASCADE");
-    $node->safe_psql('postgres', "SELECT chameleon.add_source('check')");
-    $node->safe_psql('postgres', "SELECT chameleon.init_replica('check')");
-    for my $t (qw(customers orders events)) {
-        my $count = $node->safe_psql('postgres', "SELECT count(*) FROM shop_check.$t");
-        my $my_count = $mysql->sql("SELECT count(*) FROM shop.$t");
-        is($count, $my_count, "$what: $t: the copy holds MySQL's rows");
-        # The enum types of the two schemas differ by name: compare the rows as text.
-        my $diff = $node->safe_psql('postgres', qq{
-            SELECT count(*) FROM (
-              (SELECT r::text FROM shop_pg.$t r EXCEPT ALL SELECT c::text FROM shop_check.$t c)
-              UNION ALL
-              (SELECT c::text FROM shop_check.$t c EXCEPT ALL SELECT r::text FROM shop_pg.$t r)) d});
-        is($diff, '0', "$what: $t: replicated rows equal copied rows, every column")
-          or diag $node->safe_psql('postgres', qq{
-            (SELECT 'replica', r::text FROM shop_pg.$t r EXCEPT ALL SELECT 'replica', c::text FROM shop_check.$t c)
-            UNION ALL (SELECT 'copy', c::text FROM shop_check.$t c EXCEPT ALL SELECT 'copy', r::text FROM shop_pg.$t r) LIMIT 20});
-    }
+    compare_with_copy($node, $mysql, $what, check => 'check',
+        tables => [ map { ["shop.$_", 'shop_pg', 'shop_check'] } qw(customers orders events) ]);
 }
-compare_with_copy('after the workload');
+compare('after the workload');
 
 is($node->safe_psql('postgres',
         "SELECT inserts > 0 AND updates > 0 AND deletes > 0 FROM sch_chameleon.v_tables WHERE source = 'src' AND table_name = 'orders'"),
@@ -148,7 +130,7 @@ $mysql->sql(q{
 });
 $node->safe_psql('postgres', "SELECT chameleon.start_replica('src')");
 is($node->safe_psql('postgres', "SELECT chameleon.wait_for_source('src', '60 s')"), 't', 'caught up after a restart');
-compare_with_copy('after stop and start');
+compare('after stop and start');
 
 ($rc, $out, $err) = $node->psql('postgres', "SELECT chameleon.start_replica('src')");
 like($err, qr/ERROR:  source "src" is running/, 'start_replica refuses a running source');
