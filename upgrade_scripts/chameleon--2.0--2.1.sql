@@ -537,7 +537,7 @@ SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_skipped_transactions
 
 -- The workers of each source, from shared memory.
 CREATE FUNCTION chameleon._replica_workers()
-RETURNS TABLE (source_id bigint, read_pid integer, read_state text, replay_pid integer, replay_state text,
+RETURNS TABLE (source_id text, read_pid text, read_state text, replay_pid text, replay_state text,
                last_error text)
 LANGUAGE C VOLATILE
 AS 'MODULE_PATHNAME', 'chameleon_replica_workers';
@@ -639,8 +639,8 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'sch_chameleon.v_errors shows its errors; chameleon.enable_replica() resets it.';
     END IF;
-    SELECT v_log_table INTO v_log_table FROM sch_chameleon.t_replica_batch
-     WHERE i_id_batch = v_err.i_id_batch AND NOT b_replayed;
+    SELECT bat.v_log_table INTO v_log_table FROM sch_chameleon.t_replica_batch bat
+     WHERE bat.i_id_batch = v_err.i_id_batch AND NOT bat.b_replayed;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'the batch % of source "%" that failed is no longer pending', v_err.i_id_batch, source
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -679,9 +679,9 @@ SELECT src.i_id_source AS id,
          WHERE bat.i_id_source OPERATOR(pg_catalog.=) src.i_id_source AND bat.b_processed AND NOT bat.b_replayed) AS pending_rows,
        (SELECT pg_catalog.count(*) FROM sch_chameleon.t_replica_tables tab
          WHERE tab.i_id_source OPERATOR(pg_catalog.=) src.i_id_source AND NOT tab.b_replica_enabled) AS tables_disabled,
-       wrk.read_pid,
+       wrk.read_pid::integer AS read_pid,
        coalesce(wrk.read_state, 'stopped') AS read_state,
-       wrk.replay_pid,
+       wrk.replay_pid::integer AS replay_pid,
        coalesce(wrk.replay_state, 'stopped') AS replay_state,
        -- A worker's error while it retries; else the last error recorded, while the source is in
        -- error or a table is disabled by it.
@@ -695,7 +695,7 @@ SELECT src.i_id_source AS id,
   FROM sch_chameleon.t_sources src
   LEFT JOIN sch_chameleon.t_last_received rec ON rec.i_id_source OPERATOR(pg_catalog.=) src.i_id_source
   LEFT JOIN sch_chameleon.t_last_replayed rep ON rep.i_id_source OPERATOR(pg_catalog.=) src.i_id_source
-  LEFT JOIN chameleon._replica_workers() wrk ON wrk.source_id OPERATOR(pg_catalog.=) src.i_id_source;
+  LEFT JOIN chameleon._replica_workers() wrk ON wrk.source_id::bigint OPERATOR(pg_catalog.=) src.i_id_source;
 
 -- pg_chameleon's show_errors.
 CREATE VIEW sch_chameleon.v_errors AS

@@ -6,6 +6,7 @@
 #include "mysql/binlog/value_text.hpp"
 
 #include <charconv>
+#include <cstring>
 
 namespace chameleon::convert {
 
@@ -29,7 +30,27 @@ const std::vector<std::string> &LabelsOf(const ColumnInfo &info, const Replicate
 
 } // namespace
 
+std::string MariaDbUuidText(const uint8_t *u) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out.push_back('-');
+        out.push_back(hex[u[i] >> 4]);
+        out.push_back(hex[u[i] & 0xF]);
+    }
+    return out;
+}
+
 bool MysqlTextOf(const Value &v, const ColumnInfo &info, const ReplicatedColumn &column, std::string &out) {
+    if (column.mariadb_uuid && (v.kind == ValueKind::kString || v.kind == ValueKind::kBytes)) {
+        if (v.size != 16)
+            throw Error("UUID value of column " + column.mapped.name + " has " + std::to_string(v.size) +
+                            " bytes in the binlog, expected 16",
+                        sqlstate::kDataException);
+        out += MariaDbUuidText(v.data);
+        return true;
+    }
     switch (v.kind) {
         case ValueKind::kAbsent:
         case ValueKind::kNull:

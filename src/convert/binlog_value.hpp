@@ -20,7 +20,13 @@ struct ReplicatedColumn {
     ddl::MappedColumn mapped;
     ValueSpec spec;
     std::vector<std::string> labels; // ENUM/SET members in MySQL order (from information_schema)
+    bool mariadb_uuid = false;       // MariaDB's UUID type: 16 bytes in the binlog
 };
+
+// MariaDB's UUID value as its row image carries it (16 bytes in the order of the text form: the
+// record order with reversed groups, which MariaDB uses in its tables, does not reach the binlog)
+// → its text form.
+std::string MariaDbUuidText(const uint8_t *bytes);
 
 enum class BinlogValueStatus {
     kOk,      // PostgreSQL input text appended

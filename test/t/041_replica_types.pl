@@ -153,7 +153,7 @@ my $definition = join(",\n", map { "$_->[0] $_->[1]" } @columns);
 $mysql->sql("CREATE DATABASE types");
 $mysql->sql("CREATE TABLE types.t (id INT PRIMARY KEY,\n$definition)");
 $mysql->sql("CREATE TABLE types.np (id INT,\n$definition)");
-# MariaDB's UUID type, on its own table and source (see the TODO below).
+# MariaDB's UUID type (16 bytes in MariaDB's record order in the binlog), on its own table and source.
 $mysql->sql("CREATE TABLE types.uuids (id INT PRIMARY KEY, u UUID, n INT)");
 # Rows the copy makes: replication must find them by their full before-image.
 $mysql->sql($session . join('', map { insert_sql('np', 50 + $_, $_) } 1 .. 5));
@@ -209,12 +209,9 @@ ok($node->poll_query_until('postgres', q{SELECT count(*) = 6 FROM pg_stat_activi
         WHERE backend_type IN ('chameleon read src', 'chameleon replay src', 'chameleon read inf', 'chameleon replay inf',
                                'chameleon read uu', 'chameleon replay uu')}),
     'each source has its read and replay worker');
-TODO: {
-    local $TODO = 'engine: chameleon._replica_workers() returns text datums for its bigint/integer columns (v_status shows no worker)';
-    is($node->safe_psql('postgres', q{SELECT string_agg(name || ' ' || read_state || ' ' || (read_pid IS NOT NULL) || ' '
-          || (replay_pid IS NOT NULL), ', ' ORDER BY name) FROM sch_chameleon.v_status WHERE name IN ('src', 'inf')}),
-        'inf streaming true true, src streaming true true', 'v_status shows the workers streaming');
-}
+is($node->safe_psql('postgres', q{SELECT string_agg(name || ' ' || read_state || ' ' || (read_pid IS NOT NULL) || ' '
+      || (replay_pid IS NOT NULL), ', ' ORDER BY name) FROM sch_chameleon.v_status WHERE name IN ('src', 'inf')}),
+    'inf streaming true true, src streaming true true', 'v_status shows the workers streaming');
 is($node->safe_psql('postgres', "SELECT count(*) FROM types_rep.t"), '0', 'the table with a key starts empty');
 
 # ---------------------------------------------------------------------------------------------
@@ -262,13 +259,10 @@ my ($uu_rc, $uu_out, $uu_err) = $node->psql('postgres', "SELECT chameleon.wait_f
 # Replicated rows against the copy of the same rows, every column, under both zero_dates policies.
 compare_with_copy($node, $mysql, 'zero_dates null', check => 'check',
     tables => [ ['types.t', 'types_rep', 'types_chk'], ['types.np', 'types_rep', 'types_chk'] ]);
-TODO: {
-    local $TODO = 'engine: the read worker takes a MariaDB UUID column for character data (terminal error "a NUL byte in character data")';
-    is($uu_out, 't', "wait_for_source('uu'): the UUID table is replayed") or diag $uu_err;
-    my $uuids = q{SELECT string_agg(id || ':' || coalesce(u::text, 'NULL') || ':' || n, ',' ORDER BY id) FROM };
-    is($node->safe_psql('postgres', $uuids . 'types_uu.uuids'), $node->safe_psql('postgres', $uuids . 'types_chk.uuids'),
-        'UUID: replicated values equal copied ones');
-}
+is($uu_out, 't', "wait_for_source('uu'): the UUID table is replayed") or diag $uu_err;
+my $uuids = q{SELECT string_agg(id || ':' || coalesce(u::text, 'NULL') || ':' || n, ',' ORDER BY id) FROM };
+is($node->safe_psql('postgres', $uuids . 'types_uu.uuids'), $node->safe_psql('postgres', $uuids . 'types_chk.uuids'),
+    'UUID: replicated values equal copied ones');
 compare_with_copy($node, $mysql, 'zero_dates -infinity', check => 'check_inf',
     tables => [ ['types.t', 'types_inf', 'types_chk_inf'], ['types.np', 'types_inf', 'types_chk_inf'] ]);
 

@@ -145,6 +145,17 @@ TEST(ConvertBinlogValue, StringsBytesBitsEnumsAndSets) {
     EXPECT_EQ(Stored(null, Column("int", "int(11)")), "<NULL>");
 }
 
+TEST(ConvertBinlogValue, MariaDbUuid) {
+    // Row images carry the bytes in text order (checked against MariaDB 10.11 by 041_replica_types).
+    const uint8_t v1[16] = {0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1,
+                            0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8};
+    EXPECT_EQ(MariaDbUuidText(v1), "6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+    ReplicatedColumn c = Column("uuid", "uuid");
+    c.mariadb_uuid = true;
+    EXPECT_EQ(Stored(Bytes(std::string(reinterpret_cast<const char *>(v1), 16), ValueKind::kString), c),
+              "6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+}
+
 TEST(BinlogPosition, FilesOrderedBySequenceThenPosition) {
     using mysql::binlog::CompareBinlogPositions;
     EXPECT_LT(CompareBinlogPositions("mariadb-bin.000009", 900, "mariadb-bin.000010", 4), 0);

@@ -193,7 +193,25 @@ CHAMELEON_FUNCTION(chameleon_wait_for_source) {
         if (state[0][1] &&
             mysql::binlog::CompareBinlogPositions(*state[0][1], std::stoull(state[0][2].value_or("0")),
                                                   target.file, target.position) >= 0) {
+            // Caught up; but a table disabled by a replay error (on_error_replay: continue) is not
+            // replicated: a cut-over must not take it for a copy of MySQL.
+            SpiValue disabled = SpiQueryValue(
+                "SELECT string_agg(format('%I.%I', v_schema_name, v_table_name), ', ' ORDER BY 1) "
+                "FROM sch_chameleon.t_replica_tables WHERE i_id_source = $1::bigint AND NOT b_replica_enabled",
+                {id});
             SpiFinish();
+            if (disabled) {
+                const std::string list = *disabled;
+                PgCall([&] {
+                    ereport(WARNING,
+                            (errmsg("source \"%s\" is caught up, but these tables are not replicated since a "
+                                    "replay error: %s",
+                                    source.c_str(), list.c_str()),
+                             errhint("sch_chameleon.v_errors says why; copy them again with "
+                                     "chameleon.sync_tables('%s', ARRAY['disabled']).",
+                                     source.c_str())));
+                });
+            }
             PG_RETURN_BOOL(true);
         }
         if (TimestampDifferenceExceeds(start, GetCurrentTimestamp(), static_cast<int>(timeout_s * 1000))) {

@@ -297,6 +297,7 @@ private:
                 rc.spec = convert::ValueSpec::Of(d.columns[i]);
                 if (mc.data_type == "enum" || mc.data_type == "set")
                     rc.labels = ddl::ParseEnumLabels(mc.column_type);
+                rc.mariadb_uuid = mc.data_type == "uuid";
                 t.columns.push_back(std::move(rc));
                 binlog::ColumnHint h;
                 h.name = mc.name;
