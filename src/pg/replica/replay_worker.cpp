@@ -65,9 +65,6 @@ struct LogRow {
     Jsonb *jafter = nullptr;
     Jsonb *jbefore = nullptr;
     const char *query = nullptr;
-    const char *file = nullptr;
-    int64 position = 0;
-    const char *source_tx = nullptr;
     int64 event_time = 0;
 };
 
@@ -280,10 +277,8 @@ private:
         replayed_ = skipped_ = ddl_ = 0;
         max_event_time_ = 0;
         const std::string sql =
-            "SELECT i_id_event, v_schema_name::text, v_table_name::text, enm_binlog_event::text, "
-            "t_row_after, "
-            "t_row_before, jsb_event_after, jsb_event_before, t_query, t_binlog_name, i_binlog_position, "
-            "t_source_tx, i_my_event_time FROM sch_chameleon." +
+            "SELECT i_id_event, v_schema_name::text, v_table_name::text, enm_binlog_event::text, t_row_after, "
+            "t_row_before, jsb_event_after, jsb_event_before, t_query, i_my_event_time FROM sch_chameleon." +
             ddl::QuoteIdent(log_table_) + " WHERE i_id_batch = $1 ORDER BY i_id_event";
         const int64 batch = batch_id_;
         const int fetch = fetch_rows_;
@@ -327,32 +322,22 @@ private:
         });
     }
 
+    // One log row, unpacked once (the columns of kLogQuery, in order).
     static void ReadRow(HeapTuple tuple, TupleDesc desc, LogRow &row) {
-        bool isnull = false;
-        auto str = [&](int col) -> const char * {
-            Datum d = SPI_getbinval(tuple, desc, col, &isnull);
-            return isnull ? nullptr : TextDatumGetCString(d);
-        };
-        Datum d = SPI_getbinval(tuple, desc, 1, &isnull);
-        row.event_id = isnull ? 0 : DatumGetInt64(d);
-        row.schema = str(2);
-        row.table = str(3);
-        row.action = str(4);
-        d = SPI_getbinval(tuple, desc, 5, &isnull);
-        row.after = isnull ? nullptr : DatumGetArrayTypeP(d);
-        d = SPI_getbinval(tuple, desc, 6, &isnull);
-        row.before = isnull ? nullptr : DatumGetArrayTypeP(d);
-        d = SPI_getbinval(tuple, desc, 7, &isnull);
-        row.jafter = isnull ? nullptr : DatumGetJsonbP(d);
-        d = SPI_getbinval(tuple, desc, 8, &isnull);
-        row.jbefore = isnull ? nullptr : DatumGetJsonbP(d);
-        row.query = str(9);
-        row.file = str(10);
-        d = SPI_getbinval(tuple, desc, 11, &isnull);
-        row.position = isnull ? 0 : DatumGetInt64(d);
-        row.source_tx = str(12);
-        d = SPI_getbinval(tuple, desc, 13, &isnull);
-        row.event_time = isnull ? 0 : DatumGetInt64(d);
+        Datum v[10];
+        bool n[10];
+        heap_deform_tuple(tuple, desc, v, n);
+        auto str = [&](int i) -> const char * { return n[i] ? nullptr : TextDatumGetCString(v[i]); };
+        row.event_id = n[0] ? 0 : DatumGetInt64(v[0]);
+        row.schema = str(1);
+        row.table = str(2);
+        row.action = str(3);
+        row.after = n[4] ? nullptr : DatumGetArrayTypeP(v[4]);
+        row.before = n[5] ? nullptr : DatumGetArrayTypeP(v[5]);
+        row.jafter = n[6] ? nullptr : DatumGetJsonbP(v[6]);
+        row.jbefore = n[7] ? nullptr : DatumGetJsonbP(v[7]);
+        row.query = str(8);
+        row.event_time = n[9] ? 0 : DatumGetInt64(v[9]);
     }
 
     void ApplyRow(const LogRow &row, MemoryContext row_context) {
