@@ -182,7 +182,9 @@ int main(int argc, char **argv) {
     std::ifstream in(file, std::ios::binary);
     if (!in)
         Die("cannot read " + file);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ostringstream whole;
+    whole << in.rdbuf();
+    std::string text = whole.str();
     std::vector<Table> tables;
     std::vector<Row> rows;
     std::vector<const char *> values;

@@ -25,6 +25,8 @@
 # --pg-root DIR (or CHAMELEON_PG_ROOT=DIR) uses the PostgreSQL and chameleon installed under DIR by
 # `make install DESTDIR=DIR` (see test/lib/run-tests.sh --pg-root); by default the system's.
 # LIMIT_SYNC_COMMIT (default off) is the synchronous_commit of the limit (a) session.
+# BENCH_PERF=1 records every timed step with `perf record -a` and prints, per step, where the
+# PostgreSQL and MariaDB processes spent their time (top symbols per process).
 # Exits 0 whatever the figures; non-zero only when something broke (a server, a mismatch).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -81,6 +83,22 @@ mem_of() { # mem_of PID -> "VmHWM RssAnon RssShmem" in MB
 }
 broken=0
 problem() { echo "PROBLEM: $*"; broken=1; }
+perf_pid=""
+perf_reports=()
+perf_start() { # perf_start NAME : with BENCH_PERF=1, samples the whole machine until perf_stop
+    [ -n "${BENCH_PERF:-}" ] || return 0
+    perf record -a -F 499 -o "$dir/perf.$1.data" -- sleep 600 >/dev/null 2>&1 &
+    perf_pid=$!
+    bg_pids+=("$perf_pid")
+    perf_reports+=("$1")
+    sleep 0.5
+}
+perf_stop() {
+    [ -n "$perf_pid" ] || return 0
+    kill -INT "$perf_pid" 2>/dev/null || true
+    wait "$perf_pid" 2>/dev/null || true
+    perf_pid=""
+}
 
 # ---- the limit client ----
 g++ -std=c++17 -O2 -Wall -Wextra -Werror -I"$(pg_config --includedir)" -o "$dir/replay_client" \
@@ -226,13 +244,16 @@ drain() { # drain SCENARIO : start_replica, time until wait_for_source returns
     local t0 t1 ok r w m0
     checkpoint_all
     m0=$(cpu_of "$mysqld_pid")
+    perf_start "chameleon-$1"
     t0=$(now)
     if ! pq "$port_a" -c "SELECT chameleon.start_replica('bench')" >/dev/null; then
+        perf_stop
         problem "start_replica failed ($1)"
         return 0
     fi
     ok=$(pq "$port_a" -At -c "SELECT chameleon.wait_for_source('bench', '5 min')" 2>&1) || true
     t1=$(now)
+    perf_stop
     if [ "$ok" != t ]; then
         problem "wait_for_source did not return true ($1): $ok"
         return 0
@@ -393,7 +414,9 @@ client() { # client PORT SCHEMA CHANGES -> the RESULT fields
 }
 for sc in sysbench bulk; do
     checkpoint_all
+    perf_start "limit-a-$sc"
     out=$(client "$port_a" lim "$dir/changes.$sc") || problem "limit (a) failed ($sc)"
+    perf_stop
     read -r n s bcpu ccpu hwm <<<"$out"
     lim_a_s[$sc]=${s:-}
     lim_a_note[$sc]="backend cpu ${bcpu:-} s, client cpu ${ccpu:-} s, backend VmHWM $(( ${hwm:-0} / 1024 )) MB"
@@ -409,12 +432,14 @@ for sc in sysbench bulk; do
     pub_note="applying them on P took ${s:-} s"
     pq "$port_p" -c "INSERT INTO public.bench_marker (id) VALUES ($k)"
     checkpoint_all
+    perf_start "limit-b-$sc"
     t0=$(now)
     pq "$port_s" -c "ALTER SUBSCRIPTION bench ENABLE"
     pq "$port_s" -c "SET statement_timeout = '5min'" -c "DO \$\$ BEGIN
         WHILE NOT EXISTS (SELECT 1 FROM public.bench_marker WHERE id = $k) LOOP PERFORM pg_sleep(0.005); END LOOP;
         END \$\$" || problem "limit (b): the subscriber did not catch up ($sc)"
     t1=$(now)
+    perf_stop
     lim_b_s[$sc]=$(elapsed "$t0" "$t1")
     ws=$(pq "$port_p" -At -c "SELECT pid FROM pg_stat_replication WHERE application_name = 'bench'")
     aw=$(pq "$port_s" -At -c "SELECT pid FROM pg_stat_subscription WHERE subname = 'bench' AND relid IS NULL")
@@ -460,6 +485,25 @@ if [ "$engine" = t ]; then
 else
     echo "chameleon: SKIPPED (no chameleon.start_replica): no drain, live lag or worker memory figures"
 fi
+perf_summary() { # perf_summary DATA : busiest processes, then for each its split by object and top symbols
+    local data=$1 pid share
+    perf report -i "$data" --sort pid --stdio --percent-limit 4 2>/dev/null | grep -v '^#' | grep -v '^$' |
+        sed 's/^/    /'
+    perf report -i "$data" --comms postgres,mariadbd,replay_client --sort pid --stdio --percent-limit 8 2>/dev/null |
+        awk '!/^#/ && NF { print $1, $2 }' | head -4 | while read -r share pid; do
+        pid=${pid%%:*}
+        echo "  process $pid ($share of the machine's samples), by object, then its top symbols:"
+        perf report -i "$data" --pid "$pid" --sort dso --percentage relative --stdio --percent-limit 3 2>/dev/null |
+            awk '!/^#/ && NF { printf "      %s %s\n", $1, $2 }' | head -5
+        perf report -i "$data" --pid "$pid" --sort sym --percentage relative --stdio --percent-limit 1.5 2>/dev/null |
+            awk '!/^#/ && NF { $2 = ""; printf "      %s\n", $0 }' | head -14
+    done
+}
+for step in "${perf_reports[@]}"; do
+    echo
+    echo "perf, $step: share of the machine's samples per process:"
+    perf_summary "$dir/perf.$step.data"
+done
 if [ "$broken" -ne 0 ]; then
     echo "replication_bench: something broke (see PROBLEM lines above)"
     exit 1
