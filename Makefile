@@ -30,7 +30,7 @@ MARIADB_CFLAGS := -I/usr/include/mariadb -I/usr/include/mariadb/mysql
 WERROR ?= -Werror
 PG_CXXFLAGS  = -std=c++17 -Wall -Wextra -Wno-register -Wno-missing-field-initializers $(WERROR)
 PG_CPPFLAGS  = -Isrc -isystem $(shell $(PG_CONFIG) --includedir-server 2>/dev/null)
-SHLIB_LINK   = -lmariadb -lyaml-cpp -lzstd -lstdc++
+SHLIB_LINK   = -lmariadb -lyaml-cpp -lzstd -lz -lstdc++
 
 # Debian builds PostgreSQL with LLVM JIT; its bitcode rule ignores PG_CXXFLAGS and fails on C++17.
 # Our code gains nothing from being inlined by the JIT, so no bitcode is built.
@@ -63,7 +63,7 @@ UNIT_SRCS  := $(sort $(wildcard test/unit/*.cpp))
 UNIT_BIN   := $(UNIT_BUILD)/chameleon_unit
 UNIT_OBJS  := $(addprefix $(UNIT_BUILD)/,$(UNIT_SRCS:.cpp=.o) $(PURE_SRCS:.cpp=.o))
 UNIT_CXXFLAGS = -std=c++17 -O2 -g -fPIC -Wall -Wextra $(WERROR) -Isrc $(MARIADB_CFLAGS) -MMD -MP
-UNIT_LIBS  = -lgtest -lgtest_main -lpthread -lmariadb -lyaml-cpp -lzstd
+UNIT_LIBS  = -lgtest -lgtest_main -lpthread -lmariadb -lyaml-cpp -lzstd -lz
 
 $(UNIT_BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -82,7 +82,7 @@ BINLOG_SRCS := $(sort $(wildcard src/mysql/binlog/*.cpp))
 binlog-dump: $(UNIT_BUILD)/binlog_dump
 $(UNIT_BUILD)/binlog_dump: test/tools/binlog_dump.cpp $(BINLOG_SRCS)
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++17 -O2 -g -Wall -Wextra $(WERROR) -Isrc $(MARIADB_CFLAGS) -o $@ $^ -lmariadb -lzstd
+	$(CXX) -std=c++17 -O2 -g -Wall -Wextra $(WERROR) -Isrc $(MARIADB_CFLAGS) -o $@ $^ -lmariadb -lzstd -lz
 
 # libFuzzer over the event parser and row decoder (clang, ASan+UBSan); FUZZ_SECONDS, not in CI.
 FUZZ_SECONDS ?= 300

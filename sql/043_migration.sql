@@ -100,7 +100,25 @@ sources:
       hr: hr_new
       extra: extra_pg
 $$);
-\! chmod 0600 "$PGDATA_DIR"/chameleon/upgrade.yml "$PGDATA_DIR"/chameleon/wrong_mappings.yml
+-- More configurations of the same source "mysql", each with its own schema_mappings (and list of
+-- 1.x sources left behind).
+CREATE FUNCTION pg_temp.write_mysql_config(name text, schema_mappings text, leave_sources text DEFAULT NULL)
+RETURNS void LANGUAGE sql AS $$
+    SELECT pg_temp.write_config(name, format(E'sources:\n  mysql:\n    type: mysql\n'
+                                             '    db_conn: {host: 127.0.0.1, user: repl}\n'
+                                             '    schema_mappings: %s\n%s',
+                                             schema_mappings,
+                                             coalesce('    upgrade_leave_sources: ' || leave_sources || E'\n', '')))
+$$;
+-- Every pair of the 1.x sources, and one more that matches no 1.x source.
+SELECT pg_temp.write_mysql_config('extra_mapping', '{shop: shop_pg, hr: hr_pg, extra: extra_pg}');
+-- No pair of a 1.x source.
+SELECT pg_temp.write_mysql_config('partial', '{sales: sales_pg}');
+-- hr left behind on purpose; and the lists upgrade_leave_sources refuses.
+SELECT pg_temp.write_mysql_config('leave_hr', '{shop: shop_pg}', '[hr]');
+SELECT pg_temp.write_mysql_config('leave_unknown', '{shop: shop_pg}', '[hr, payroll]');
+SELECT pg_temp.write_mysql_config('leave_mapped', '{shop: shop_pg, hr: hr_pg}', '[hr]');
+\! chmod 0600 "$PGDATA_DIR"/chameleon/*.yml
 
 -- A 1.7 catalogue as pg_chameleon 1.8.2 leaves it: sources shop (MySQL schema shop) and hr.
 --   shop: batch 1 replayed; batch 2 processed, not replayed, its events queued; batch 3 being read.
@@ -163,8 +181,26 @@ SELECT count(*) AS state_items FROM state_before;
 ----------------------------------------------------------------------------------------------------
 -- Each check aborts with its message, and leaves everything as it was
 ----------------------------------------------------------------------------------------------------
--- Schema mappings that do not match t_sources (hr goes elsewhere, extra is no 1.x source).
+-- Schema mappings that do not match t_sources (hr goes elsewhere, extra is no 1.x source): the 1.x
+-- source whose pair differs is named.
 SET chameleon.upgrade_config = 'wrong_mappings';
+SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE TO '2.0'$$);
+SELECT * FROM pg_temp.state_changes();
+
+-- A 1.x source left out of schema_mappings is not silently left behind: every such source is named.
+SET chameleon.upgrade_config = 'partial';
+SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE TO '2.0'$$);
+SELECT * FROM pg_temp.state_changes();
+
+-- Every 1.x source is taken over, and a pair matches no 1.x source.
+SET chameleon.upgrade_config = 'extra_mapping';
+SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE TO '2.0'$$);
+SELECT * FROM pg_temp.state_changes();
+
+-- upgrade_leave_sources names only 1.x sources, and none that schema_mappings takes over.
+SET chameleon.upgrade_config = 'leave_unknown';
+SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE TO '2.0'$$);
+SET chameleon.upgrade_config = 'leave_mapped';
 SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE TO '2.0'$$);
 SELECT * FROM pg_temp.state_changes();
 
@@ -196,6 +232,13 @@ RESET chameleon.upgrade_config;
 CALL chameleon.upgrade_replica_schema('upgrade', dry_run => true);
 SELECT * FROM pg_temp.state_changes();
 
+-- hr left behind on purpose: the dry run says so and why, next to what is migrated.
+CALL chameleon.upgrade_replica_schema('leave_hr', dry_run => true);
+SELECT * FROM pg_temp.state_changes();
+-- The procedure reports the same refusals (the 1.7 catalogue unchanged).
+CALL chameleon.upgrade_replica_schema('partial', dry_run => true);
+SELECT * FROM pg_temp.state_changes();
+
 -- An injected failure after the 2.0 catalogue is installed: a 1.x table name longer than 2.x allows.
 INSERT INTO sch_chameleon.t_replica_tables (i_id_source, v_table_name, v_schema_name, v_table_pkey)
 VALUES (1, repeat('x', 70), 'shop_pg', ARRAY['"id"']);
@@ -220,8 +263,14 @@ SELECT last_value FROM _sch_chameleon_version2.t_sources_i_id_source_seq;
 SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
 WHERE conrelid = '_sch_chameleon_version2.t_log_replica_mysql_1'::regclass ORDER BY 1;
 SELECT p.oid::regprocedure AS routine FROM pg_proc AS p WHERE p.pronamespace = '_sch_chameleon_version2'::regnamespace ORDER BY 1;
--- A new attempt is refused while it is there.
+-- A new attempt is refused while it is there, by the procedure and by ALTER EXTENSION alike, before
+-- anything changes.
 CALL chameleon.upgrade_replica_schema('upgrade');
+SET chameleon.upgrade_config = 'upgrade';
+SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE$$);
+SELECT pg_temp.try($$ALTER EXTENSION chameleon UPDATE TO '2.0'$$);
+RESET chameleon.upgrade_config;
+SELECT * FROM pg_temp.state_changes() WHERE item NOT LIKE '%\_sch\_chameleon\_version2%';
 SET client_min_messages = warning;
 DROP SCHEMA _sch_chameleon_version2 CASCADE;
 SET client_min_messages = notice;
@@ -229,7 +278,7 @@ DELETE FROM sch_chameleon.t_replica_tables WHERE length(v_table_name) = 70;
 DELETE FROM state_before;
 INSERT INTO state_before SELECT * FROM pg_temp.state();
 
--- The upgrade.
+-- The upgrade; the source keeps the name of the configuration it came from.
 CALL chameleon.upgrade_replica_schema('upgrade');
 SELECT extversion FROM pg_extension WHERE extname = 'chameleon';
 SELECT * FROM sch_chameleon.v_status;
@@ -275,22 +324,28 @@ WHERE (item LIKE 'row sch\_chameleon.%' OR item LIKE 'row %\_pg.%' OR item LIKE 
 ----------------------------------------------------------------------------------------------------
 -- The same migration by ALTER EXTENSION chameleon UPDATE TO '2.0'
 ----------------------------------------------------------------------------------------------------
-SET client_min_messages = warning;
-DROP EXTENSION chameleon CASCADE;
-DROP SCHEMA _sch_chameleon_version1, shop_pg, hr_pg CASCADE;
-SET client_min_messages = notice;
-CREATE EXTENSION chameleon VERSION '1.7';
-SELECT pg_temp.fixture();
-SET chameleon.upgrade_config = 'upgrade';
+-- The 1.7 catalogue and the replicated schemas again, as the fixture makes them.
+CREATE FUNCTION pg_temp.start_again() RETURNS void LANGUAGE plpgsql SET client_min_messages = warning AS $$
+BEGIN
+    DROP EXTENSION chameleon CASCADE;
+    DROP SCHEMA _sch_chameleon_version1, shop_pg, hr_pg CASCADE;
+    CREATE EXTENSION chameleon VERSION '1.7';
+    PERFORM pg_temp.fixture();
+END
+$$;
+SELECT pg_temp.start_again();
+-- In one transaction, so that the update to 2.1 knows the configuration the migration read.
+BEGIN;
+SET LOCAL chameleon.upgrade_config = 'upgrade';
 ALTER EXTENSION chameleon UPDATE TO '2.0';
-RESET chameleon.upgrade_config;
 SELECT extversion FROM pg_extension WHERE extname = 'chameleon';
 SELECT t_source, t_binlog_name, i_binlog_position, b_consistent, v_log_table FROM sch_chameleon.t_sources;
 SELECT t_binlog_name, i_binlog_position, v_log_table, b_started, b_processed FROM sch_chameleon.t_replica_batch;
 -- 2.0 has no v_status yet (2.1 adds it); the update to 2.1 follows.
 SELECT to_regclass('sch_chameleon.v_status') AS v_status;
 ALTER EXTENSION chameleon UPDATE;
-SELECT name, status, consistent, tables_replicated FROM sch_chameleon.v_sources;
+COMMIT;
+SELECT name, status, consistent, config, tables_replicated FROM sch_chameleon.v_sources;
 -- The same rows as the procedure made (the first batch's creation time aside).
 SELECT 'procedure only' AS route, item, content
 FROM (SELECT * FROM via_procedure
@@ -302,6 +357,18 @@ FROM (SELECT item, content FROM pg_temp.state()
         AND item <> 'row sch_chameleon.t_replica_batch'
       EXCEPT SELECT * FROM via_procedure) AS d
 ORDER BY 1, 2, 3;
+
+----------------------------------------------------------------------------------------------------
+-- ALTER EXTENSION chameleon UPDATE straight to 2.1, with hr left behind on purpose
+----------------------------------------------------------------------------------------------------
+SELECT pg_temp.start_again();
+SET chameleon.upgrade_config = 'leave_hr';
+ALTER EXTENSION chameleon UPDATE;
+RESET chameleon.upgrade_config;
+SELECT name, config, schema_mappings, tables_replicated FROM sch_chameleon.v_sources;
+SELECT v_schema_name, v_table_name FROM sch_chameleon.t_replica_tables ORDER BY 1, 2;
+-- hr stays in the kept 1.7 catalogue.
+SELECT t_source, t_source_schema, t_dest_schema FROM _sch_chameleon_version1.t_sources ORDER BY i_id_source;
 
 SET client_min_messages = warning;
 DROP EXTENSION chameleon CASCADE;

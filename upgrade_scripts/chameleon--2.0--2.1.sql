@@ -34,21 +34,6 @@ SELECT src.i_id_source AS id,
        src.ts_last_maintenance AS last_maintenance
   FROM sch_chameleon.t_sources src;
 
--- pg_chameleon's show_status, as a view.
-CREATE VIEW sch_chameleon.v_status AS
-SELECT src.i_id_source AS id,
-       src.t_source AS name,
-       src.enm_source_type AS type,
-       src.enm_status AS status,
-       src.b_consistent AS consistent,
-       pg_catalog.date_trunc('seconds', pg_catalog.now()::timestamp) OPERATOR(pg_catalog.-) rec.ts_last_received AS read_lag,
-       rec.ts_last_received AS last_read,
-       rec.ts_last_received OPERATOR(pg_catalog.-) rep.ts_last_replayed AS replay_lag,
-       rep.ts_last_replayed AS last_replay
-  FROM sch_chameleon.t_sources src
-  LEFT JOIN sch_chameleon.t_last_received rec ON rec.i_id_source OPERATOR(pg_catalog.=) src.i_id_source
-  LEFT JOIN sch_chameleon.t_last_replayed rep ON rep.i_id_source OPERATOR(pg_catalog.=) src.i_id_source;
-
 -- ---------------------------------------------------------------------------------------------
 -- SQL API (schema chameleon)
 -- ---------------------------------------------------------------------------------------------
@@ -354,9 +339,14 @@ BEGIN
            FOR UPDATE
     LOOP
         UPDATE sch_chameleon.t_sources SET enm_status = 'stopped' WHERE i_id_source = rec.i_id_source;
+        -- Its replication workers exit now (chameleon._stop_workers waits for them).
+        IF rec.t_status = 'running' AND NOT chameleon._stop_workers(rec.i_id_source, 5000) THEN
+            RAISE WARNING 'the workers of source "%" did not exit within 5 s; they stop on their own', rec.t_source;
+        END IF;
         RAISE NOTICE 'source "%" stopped (it was %)', rec.t_source, rec.t_status;
         v_count := v_count + 1;
     END LOOP;
+    PERFORM chameleon._wake_launcher();
     RETURN v_count;
 END
 $body$;
@@ -399,6 +389,14 @@ REVOKE ALL ON FUNCTION chameleon.enable_replica(text) FROM PUBLIC;
 
 -- This update itself (rolled back whole when it refuses).
 SELECT chameleon._check_sources_stopped('update');
+
+-- When this step follows the 1.7 -> 2.0 migration in the same transaction, the sources were just made
+-- from the configuration the migration read (chameleon.upgrade_config, or the argument of
+-- chameleon.upgrade_replica_schema()): the library records its name in
+-- chameleon_internal.migration_config when ALTER EXTENSION leaves 1.7, for the sources to keep it.
+UPDATE sch_chameleon.t_sources
+   SET t_config_name = pg_catalog.current_setting('chameleon_internal.migration_config')
+ WHERE coalesce(pg_catalog.current_setting('chameleon_internal.migration_config', true), '') <> '';
 -- <<< versions and upgrades
 -- ---------------------------------------------------------------------------------------------
 -- >>> initial copy (issue 5): add objects of that work below this line
@@ -483,3 +481,278 @@ REVOKE ALL ON FUNCTION chameleon.refresh_schema(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon.detach_replica(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon._copy_progress() FROM PUBLIC;
 -- <<< initial copy
+-- ---------------------------------------------------------------------------------------------
+-- >>> replication (issue 8): add objects of that work below this line
+--
+-- The read worker stores each row change as the PostgreSQL input text of every column (text[],
+-- in MySQL column order, NULL elements for SQL NULL), converted by the same code as the initial
+-- copy; the replay worker turns them into tuples with the column types' input functions and
+-- applies them through the executor. pg_chameleon's jsonb images (jsb_event_after/_before) are
+-- still replayed, for batches pg_chameleon stored and never replayed. t_source_tx names the
+-- source transaction a row belongs to (MariaDB GTID domain-server-sequence, MySQL GTID, or
+-- binlog file:position of its start), so that a failing transaction can be skipped whole.
+ALTER TABLE sch_chameleon.t_log_replica
+    ADD COLUMN t_row_after text[],
+    ADD COLUMN t_row_before text[],
+    ADD COLUMN t_source_tx text;
+
+-- Rows a batch holds (set when the read worker closes it).
+ALTER TABLE sch_chameleon.t_replica_batch ADD COLUMN i_rows bigint;
+
+-- Per-table replication counters (written in the replay transaction), and the MySQL column names
+-- of the row images (for v_pending_changes).
+ALTER TABLE sch_chameleon.t_replica_tables
+    ADD COLUMN v_columns text[],
+    ADD COLUMN i_inserts bigint NOT NULL DEFAULT 0,
+    ADD COLUMN i_updates bigint NOT NULL DEFAULT 0,
+    ADD COLUMN i_deletes bigint NOT NULL DEFAULT 0,
+    ADD COLUMN i_truncates bigint NOT NULL DEFAULT 0,
+    ADD COLUMN i_errors bigint NOT NULL DEFAULT 0,
+    ADD COLUMN ts_last_applied timestamp with time zone;
+
+-- What a replay error needs besides pg_chameleon's columns.
+ALTER TABLE sch_chameleon.t_error_log
+    ADD COLUMN t_sqlstate text,
+    ADD COLUMN t_source_tx text,
+    ADD COLUMN t_gtid text,
+    ADD COLUMN t_row text;
+
+-- Source transactions removed by chameleon.skip_transaction().
+CREATE TABLE sch_chameleon.t_skipped_transactions (
+    i_id_skip bigserial NOT NULL,
+    i_id_source bigint NOT NULL,
+    i_id_batch bigint,
+    t_source_tx text NOT NULL,
+    t_binlog_name text,
+    i_binlog_position bigint,
+    i_rows bigint NOT NULL,
+    t_error_message text,
+    ts_skipped timestamp with time zone NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    CONSTRAINT pk_t_skipped_transactions PRIMARY KEY (i_id_skip),
+    CONSTRAINT fk_t_skipped_transactions_i_id_source FOREIGN KEY (i_id_source)
+        REFERENCES sch_chameleon.t_sources (i_id_source) ON UPDATE RESTRICT ON DELETE CASCADE
+);
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_skipped_transactions', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_skipped_transactions_i_id_skip_seq', '');
+
+-- The workers of each source, from shared memory.
+CREATE FUNCTION chameleon._replica_workers()
+RETURNS TABLE (source_id bigint, read_pid integer, read_state text, replay_pid integer, replay_state text,
+               last_error text)
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'chameleon_replica_workers';
+
+-- Wakes the launcher when the calling transaction commits.
+CREATE FUNCTION chameleon._wake_launcher()
+RETURNS void
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'chameleon_wake_launcher';
+
+-- Stops the workers of a source now, and waits (at most `timeout_ms`) until they are gone.
+CREATE FUNCTION chameleon._stop_workers(source_id bigint, timeout_ms integer)
+RETURNS boolean
+LANGUAGE C VOLATILE STRICT
+AS 'MODULE_PATHNAME', 'chameleon_stop_workers';
+
+CREATE FUNCTION chameleon.start_replica(source text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $body$
+DECLARE
+    v_row sch_chameleon.t_sources;
+BEGIN
+    v_row := chameleon._source_row(source);
+    IF v_row.enm_status IN ('running', 'syncing', 'initialising') THEN
+        RAISE EXCEPTION 'source "%" is %', source, v_row.enm_status
+            USING ERRCODE = 'object_in_use',
+                  HINT = CASE v_row.enm_status WHEN 'running' THEN 'It is already replicating; sch_chameleon.v_status shows its workers.'
+                              ELSE 'Wait for the copy to finish, then start it.' END;
+    ELSIF v_row.enm_status = 'error' THEN
+        RAISE EXCEPTION 'source "%" is in error', source
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'sch_chameleon.v_errors says why; fix the cause (or chameleon.skip_transaction()), then chameleon.enable_replica() and start it again.';
+    ELSIF v_row.enm_status = 'ready' OR NOT EXISTS (
+            SELECT 1 FROM sch_chameleon.t_replica_batch WHERE i_id_source = v_row.i_id_source) THEN
+        RAISE EXCEPTION 'source "%" has not been initialised', source
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Copy it first with chameleon.init_replica().';
+    END IF;
+    UPDATE sch_chameleon.t_sources SET enm_status = 'running' WHERE i_id_source = v_row.i_id_source;
+    PERFORM chameleon._wake_launcher();
+END
+$body$;
+COMMENT ON FUNCTION chameleon.start_replica(text) IS
+    'starts replicating a source: at commit the launcher starts its read and replay workers';
+
+CREATE FUNCTION chameleon.stop_replica(source text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $body$
+DECLARE
+    v_row sch_chameleon.t_sources;
+BEGIN
+    v_row := chameleon._source_row(source);
+    IF v_row.enm_status = 'running' THEN
+        UPDATE sch_chameleon.t_sources SET enm_status = 'stopped' WHERE i_id_source = v_row.i_id_source;
+    ELSE
+        RAISE NOTICE 'source "%" is % (not running)', source, v_row.enm_status;
+    END IF;
+    IF NOT chameleon._stop_workers(v_row.i_id_source, 5000) THEN
+        RAISE WARNING 'the workers of source "%" did not exit within 5 s; they stop on their own', source;
+    END IF;
+    PERFORM chameleon._wake_launcher();
+END
+$body$;
+COMMENT ON FUNCTION chameleon.stop_replica(text) IS
+    'stops replicating a source: its workers exit (the call returns once they are gone), status stopped';
+
+CREATE FUNCTION chameleon.wait_for_source(source text, timeout interval DEFAULT '5 min')
+RETURNS boolean
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'chameleon_wait_for_source';
+COMMENT ON FUNCTION chameleon.wait_for_source(text, interval) IS
+    'waits until every change MySQL had committed when the call started is replayed; false on timeout';
+
+CREATE FUNCTION chameleon.skip_transaction(source text)
+RETURNS text
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $body$
+DECLARE
+    v_row sch_chameleon.t_sources;
+    v_err sch_chameleon.t_error_log;
+    v_log_table text;
+    v_rows bigint;
+BEGIN
+    v_row := chameleon._source_row(source);
+    IF v_row.enm_status <> 'error' THEN
+        RAISE EXCEPTION 'source "%" is % (not in error): there is no failed transaction to skip', source, v_row.enm_status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    SELECT * INTO v_err FROM sch_chameleon.t_error_log
+     WHERE i_id_source = v_row.i_id_source AND t_source_tx IS NOT NULL
+     ORDER BY i_id_log DESC LIMIT 1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'source "%" has no failed source transaction recorded', source
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'sch_chameleon.v_errors shows its errors; chameleon.enable_replica() resets it.';
+    END IF;
+    SELECT v_log_table INTO v_log_table FROM sch_chameleon.t_replica_batch
+     WHERE i_id_batch = v_err.i_id_batch AND NOT b_replayed;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'the batch % of source "%" that failed is no longer pending', v_err.i_id_batch, source
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'chameleon.enable_replica() resets the source.';
+    END IF;
+    EXECUTE pg_catalog.format('DELETE FROM sch_chameleon.%I WHERE i_id_batch = $1 AND t_source_tx = $2', v_log_table)
+        USING v_err.i_id_batch, v_err.t_source_tx;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    INSERT INTO sch_chameleon.t_skipped_transactions
+        (i_id_source, i_id_batch, t_source_tx, t_binlog_name, i_binlog_position, i_rows, t_error_message)
+    VALUES (v_row.i_id_source, v_err.i_id_batch, v_err.t_source_tx, v_err.t_binlog_name, v_err.i_binlog_position,
+            v_rows, v_err.t_error_message);
+    UPDATE sch_chameleon.t_sources SET enm_status = 'stopped' WHERE i_id_source = v_row.i_id_source;
+    RETURN pg_catalog.format('skipped source transaction %s of source "%s": %s row changes of batch %s; start it again with chameleon.start_replica()',
+                             v_err.t_source_tx, source, v_rows, v_err.i_id_batch);
+END
+$body$;
+COMMENT ON FUNCTION chameleon.skip_transaction(text) IS
+    'on a source in error: removes the failed source transaction (only it) from the log, records it in t_skipped_transactions, status stopped';
+
+-- pg_chameleon's show_status, as a view, with the workers. Times of the read and replay
+-- positions are kept in UTC (t_last_received / t_last_replayed hold timestamps without time zone).
+CREATE VIEW sch_chameleon.v_status AS
+SELECT src.i_id_source AS id,
+       src.t_source AS name,
+       src.enm_source_type AS type,
+       src.enm_status AS status,
+       src.b_consistent AS consistent,
+       pg_catalog.now() OPERATOR(pg_catalog.-) (rec.ts_last_received AT TIME ZONE 'UTC') AS read_lag,
+       rec.ts_last_received AT TIME ZONE 'UTC' AS last_read,
+       pg_catalog.now() OPERATOR(pg_catalog.-) (rep.ts_last_replayed AT TIME ZONE 'UTC') AS replay_lag,
+       rep.ts_last_replayed AT TIME ZONE 'UTC' AS last_replay,
+       (SELECT pg_catalog.count(*) FROM sch_chameleon.t_replica_batch bat
+         WHERE bat.i_id_source OPERATOR(pg_catalog.=) src.i_id_source AND bat.b_processed AND NOT bat.b_replayed) AS pending_batches,
+       (SELECT pg_catalog.sum(coalesce(bat.i_rows, 0))::bigint FROM sch_chameleon.t_replica_batch bat
+         WHERE bat.i_id_source OPERATOR(pg_catalog.=) src.i_id_source AND bat.b_processed AND NOT bat.b_replayed) AS pending_rows,
+       wrk.read_pid,
+       coalesce(wrk.read_state, 'stopped') AS read_state,
+       wrk.replay_pid,
+       coalesce(wrk.replay_state, 'stopped') AS replay_state,
+       wrk.last_error
+  FROM sch_chameleon.t_sources src
+  LEFT JOIN sch_chameleon.t_last_received rec ON rec.i_id_source OPERATOR(pg_catalog.=) src.i_id_source
+  LEFT JOIN sch_chameleon.t_last_replayed rep ON rep.i_id_source OPERATOR(pg_catalog.=) src.i_id_source
+  LEFT JOIN chameleon._replica_workers() wrk ON wrk.source_id OPERATOR(pg_catalog.=) src.i_id_source;
+
+-- pg_chameleon's show_errors.
+CREATE VIEW sch_chameleon.v_errors AS
+SELECT err.i_id_log AS id,
+       src.t_source AS source,
+       err.i_id_batch AS batch_id,
+       err.v_schema_name AS schema_name,
+       err.v_table_name AS table_name,
+       err.t_table_pkey AS key,
+       err.t_binlog_name AS binlog_name,
+       err.i_binlog_position AS binlog_position,
+       err.t_gtid AS gtid,
+       err.t_source_tx AS source_transaction,
+       err.ts_error AS error_time,
+       err.t_sqlstate AS sql_state,
+       err.t_error_message AS message,
+       err.t_row AS row,
+       err.t_sql AS sql
+  FROM sch_chameleon.t_error_log err
+  LEFT JOIN sch_chameleon.t_sources src ON src.i_id_source OPERATOR(pg_catalog.=) err.i_id_source;
+
+-- One row per replicated table, with what replay did to it.
+CREATE VIEW sch_chameleon.v_tables AS
+SELECT src.t_source AS source,
+       tab.v_schema_name::text AS schema_name,
+       tab.v_table_name::text AS table_name,
+       tab.b_replica_enabled AS enabled,
+       tab.t_binlog_name IS NULL AS consistent,
+       tab.i_inserts AS inserts,
+       tab.i_updates AS updates,
+       tab.i_deletes AS deletes,
+       tab.i_truncates AS truncates,
+       tab.i_errors AS errors,
+       tab.ts_last_applied AS last_applied
+  FROM sch_chameleon.t_replica_tables tab
+  JOIN sch_chameleon.t_sources src ON src.i_id_source OPERATOR(pg_catalog.=) tab.i_id_source;
+
+-- Row changes read and not replayed yet, readable (jsonb by column name).
+CREATE VIEW sch_chameleon.v_pending_changes AS
+SELECT src.t_source AS source,
+       bat.i_id_batch AS batch_id,
+       log.i_id_event AS event_id,
+       log.v_schema_name::text AS schema_name,
+       log.v_table_name::text AS table_name,
+       log.enm_binlog_event::text AS action,
+       log.t_binlog_name AS binlog_name,
+       log.i_binlog_position AS binlog_position,
+       log.t_source_tx AS source_transaction,
+       CASE WHEN log.t_row_after IS NOT NULL AND tab.v_columns IS NOT NULL
+            THEN pg_catalog.jsonb_object(tab.v_columns, log.t_row_after) ELSE log.jsb_event_after END AS row_after,
+       CASE WHEN log.t_row_before IS NOT NULL AND tab.v_columns IS NOT NULL
+            THEN pg_catalog.jsonb_object(tab.v_columns, log.t_row_before) ELSE log.jsb_event_before END AS row_before,
+       log.t_query AS query
+  FROM sch_chameleon.t_log_replica log
+  JOIN sch_chameleon.t_replica_batch bat ON bat.i_id_batch OPERATOR(pg_catalog.=) log.i_id_batch
+  JOIN sch_chameleon.t_sources src ON src.i_id_source OPERATOR(pg_catalog.=) bat.i_id_source
+  LEFT JOIN sch_chameleon.t_replica_tables tab
+         ON tab.i_id_source OPERATOR(pg_catalog.=) bat.i_id_source
+        AND tab.v_schema_name OPERATOR(pg_catalog.=) log.v_schema_name
+        AND tab.v_table_name OPERATOR(pg_catalog.=) log.v_table_name
+ WHERE NOT bat.b_replayed;
+
+REVOKE ALL ON FUNCTION chameleon._replica_workers() FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon._wake_launcher() FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon._stop_workers(bigint, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon.start_replica(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon.stop_replica(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon.wait_for_source(text, interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon.skip_transaction(text) FROM PUBLIC;
+-- <<< replication

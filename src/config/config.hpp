@@ -72,6 +72,9 @@ struct SourceConfig {
     bool keep_existing_schema = false;
     int net_read_timeout = 600;
     int copy_jobs = 2; // chameleon addition: parallel copy workers
+    // chameleon addition: 1.x sources (sch_chameleon.t_sources.t_source of a 1.7 catalogue) that the
+    // 1.7 -> 2.0 migration deliberately leaves behind, e.g. because they replicated another server.
+    std::vector<std::string> upgrade_leave_sources;
 };
 
 struct Configuration {
@@ -125,7 +128,7 @@ Configuration ParseConfiguration(const std::string &yaml_text, const std::string
 //               replay_max_rows, batch_retention, copy_max_memory, copy_mode, copy_jobs, out_dir,
 //               sleep_loop, on_error_replay, on_error_read, auto_maintenance, gtid_enable,
 //               skip_events.insert, skip_events.update, skip_events.delete, keep_existing_schema,
-//               net_read_timeout.
+//               net_read_timeout, upgrade_leave_sources.
 // Lists show as "[a.b, c.d]" or "(none)", booleans as "true"/"false", sizes as "300M", a non-empty
 // password as "********".
 std::vector<Setting> EffectiveSettings(const Configuration &configuration);

@@ -160,6 +160,13 @@ sources:
 
     # MySQL net_read_timeout (seconds) set on the connections of the initial copy. Default 600.
     net_read_timeout: 600
+
+    # chameleon addition, read only by the 1.7 -> 2.0 catalogue migration (upgrade_replica_schema).
+    # The migration takes over every 1.x source of the old catalogue whose my_database: destination
+    # pair is in schema_mappings, and refuses to run while any other 1.x source is left out; list
+    # here the 1.x sources (t_source names) it is meant to leave behind, e.g. those of another MySQL
+    # server. They stay in _sch_chameleon_version1. Default: none.
+    upgrade_leave_sources:
 )yaml";
     return kText;
 }

@@ -222,6 +222,17 @@ void ParseSchemaMappings(const Value &value, SourceConfig &source) {
     }
 }
 
+// A list of 1.x source names, each once.
+void ParseLeaveSources(const Value &value, SourceConfig &source) {
+    std::vector<std::string> names = value.AsList(ItemForm::kName);
+    for (std::size_t i = 1; i < names.size(); ++i) {
+        auto earlier_end = names.begin() + static_cast<std::ptrdiff_t>(i);
+        if (std::find(names.begin(), earlier_end, names[i]) != earlier_end)
+            value.Item(i, value.Node()[i]).Fail("1.x source \"" + names[i] + "\" is listed twice");
+    }
+    source.upgrade_leave_sources = std::move(names);
+}
+
 void ShowSchemaMappings(const SourceConfig &source, const std::string &key, Rows &rows) {
     for (const auto &[origin, destination] : source.schema_mappings)
         rows.push_back({key + "." + origin, destination, key});
@@ -278,6 +289,8 @@ const KeyTable<SourceConfig> &SourceKeys() {
         NestedKey("skip_events", &SourceConfig::skip_events, SkipEventsKeys),
         BooleanKey("keep_existing_schema", &SourceConfig::keep_existing_schema),
         IntegerKey("net_read_timeout", &SourceConfig::net_read_timeout, 1, kMaxInt),
+        SingleRowKey<SourceConfig>("upgrade_leave_sources", ParseLeaveSources,
+                                   [](const SourceConfig &s) { return FormatList(s.upgrade_leave_sources); }),
     };
     return table;
 }

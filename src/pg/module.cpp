@@ -5,6 +5,8 @@
 #include "common/error.hpp"
 #include "pg/guard.hpp"
 #include "pg/copy/shared.hpp"
+#include "pg/replica/shared.hpp"
+#include "pg/upgrade_guard.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -60,7 +62,9 @@ void _PG_init(void) {
                                "Configuration used by the 1.7 to 2.0 catalogue migration.",
                                "Names a file <name>.yml in chameleon.config_directory.", &upgrade_config_guc,
                                "default", PGC_SUSET, 0, nullptr, nullptr, nullptr);
-    chameleon::pg::CopyModuleInit(); // copy family: GUCs, shared memory (issue 5)
+    chameleon::pg::CopyModuleInit();    // copy family: GUCs, shared memory (issue 5)
+    chameleon::pg::ReplicaModuleInit(); // replication: launcher, GUCs, shared memory (issue 8)
+    chameleon::pg::UpgradeGuardInit();  // checks of the 1.7 -> 2.0 migration (issue 10)
     MarkGUCPrefixReserved("chameleon");
 }
 

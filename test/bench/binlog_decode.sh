@@ -17,7 +17,7 @@ build=${BENCH_BUILD:-/tmp/build-binlog-bench}
 mkdir -p "$build"
 srcs=("$root"/src/mysql/binlog/*.cpp)
 g++ -std=c++17 -O2 -g -DNDEBUG -Wall -Wextra -Werror -I"$root/src" -I/usr/include/mariadb \
-    -o "$build/binlog_bench" "$root/test/bench/binlog_bench.cpp" "${srcs[@]}" -lmariadb -lzstd
+    -o "$build/binlog_bench" "$root/test/bench/binlog_bench.cpp" "${srcs[@]}" -lmariadb -lzstd -lz
 
 dir=$(make_scratch binlog-bench)
 cleanup() {

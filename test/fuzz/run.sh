@@ -18,7 +18,7 @@ flags=(-std=c++17 -g -O1 -fno-omit-frame-pointer -I"$root/src" -I/usr/include/ma
 
 if [ "${1:-}" = "--seeds" ]; then
     g++ -std=c++17 -O1 -I"$root/src" -I/usr/include/mariadb -o "$build/make_seeds" "$root/test/fuzz/make_seeds.cpp" \
-        ${srcs[@]} -lzstd
+        ${srcs[@]} -lzstd -lz
     mkdir -p "$root/test/fuzz/corpus"
     "$build/make_seeds" "$root/test/fuzz/corpus" "$root/test/unit/data/binlog"
     # The small fixtures, mode 0 (no CRC verification) and mode 0x03 (verify, CRC32 announced).
@@ -34,7 +34,7 @@ fi
 
 seconds=${1:-300}
 clang++ "${flags[@]}" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -o "$build/binlog_fuzz" "$root/test/fuzz/binlog_fuzz.cpp" ${srcs[@]} -lzstd
+    -o "$build/binlog_fuzz" "$root/test/fuzz/binlog_fuzz.cpp" ${srcs[@]} -lzstd -lz
 rm -rf "$build/corpus"
 cp -r "$root/test/fuzz/corpus" "$build/corpus"
 cd "$build"

@@ -98,6 +98,8 @@ sources:
 YAML
 $node->safe_psql('v17', q{CALL chameleon.upgrade_replica_schema('upgrade')});
 is($node->safe_psql('v17', q{SELECT extversion FROM pg_extension WHERE extname = 'chameleon'}), '2.1', 'migrated to 2.1');
+is($node->safe_psql('v17', q{SELECT name || ' ' || config FROM sch_chameleon.v_sources}), 'mysql upgrade',
+    'the migrated source keeps the name of the configuration the migration read');
 is($node->safe_psql('v17', q{SELECT string_agg(v_table_name || ' ' || t_binlog_name || ':' || i_binlog_position, ',') FROM sch_chameleon.t_replica_tables}),
     'items mysql-bin.000001:500', 'the migrated table starts where the 1.x reader stood');
 is($node->safe_psql('v17', q{SELECT string_agg(id || ' ' || name, ',' ORDER BY id) FROM shop_pg.items}),
@@ -114,6 +116,8 @@ like($rows_21, qr/_sch_chameleon_version1\.t_log_replica_1_src_1 \{.*"plum"/, '2
 like($rows_21, qr/sch_chameleon\.t_log_replica_mysql_2 \{/, '2.1: the new per-source log table has rows');
 dump_and_restore('v17', 'v21_restored');
 is($node->safe_psql('v21_restored', $catalogue_query), $rows_21, '2.1: the restored catalogue has the same rows, sequences and members');
+is($node->safe_psql('v21_restored', q{SELECT config FROM sch_chameleon.v_sources}), 'upgrade',
+    'the restored source still names its configuration');
 # The restored catalogue works: the new sequence values follow the old ones.
 is($node->safe_psql('v21_restored', q{
     INSERT INTO sch_chameleon.t_error_log (i_id_batch, i_id_source, v_table_name, v_schema_name, t_table_pkey, t_binlog_name, i_binlog_position)

@@ -403,6 +403,49 @@ TEST(BinlogFixture, CompressedEvents) {
     EXPECT_TRUE(saw);
 }
 
+// A damaged zlib stream inside a MariaDB compressed event is a corrupt_event error that names the
+// event and its position; with checksums verified the CRC32 catches it first.
+TEST(BinlogFixture, CompressedEventDamageNamesTheEvent) {
+    std::vector<uint8_t> image = ReadWholeFile(Fixture("compressed.binlog"));
+    for (uint8_t type : {event_type::kMariaQueryCompressed, event_type::kMariaWriteRowsCompressedV1}) {
+        uint64_t start = 0;
+        size_t size = 0;
+        bool has_checksum = false;
+        {
+            BufferSource src(image.data(), image.size());
+            BinlogReader r(&src);
+            while (r.Next())
+                if (r.Type() == type) {
+                    start = r.Current().StartPos();
+                    size = r.Current().size;
+                    has_checksum = r.Current().has_checksum;
+                    break;
+                }
+        }
+        ASSERT_GT(start, 0u) << int(type);
+        std::vector<uint8_t> damaged = image;
+        // The last byte of the Adler-32 trailer, which ends the event body.
+        damaged[start + size - (has_checksum ? 4 : 0) - 1] ^= 0x01;
+        BufferSource src(damaged.data(), damaged.size());
+        ReaderOptions ro;
+        ro.verify_checksum = false;
+        BinlogReader r(&src, ro);
+        Coordinates at;
+        at.file = "compressed.binlog";
+        r.SetStart(at);
+        try {
+            while (r.Next()) {
+            }
+            FAIL() << "damage not detected in event type " << int(type);
+        } catch (const BinlogError &e) {
+            EXPECT_EQ(e.Code(), BinlogErrc::kCorruptEvent);
+            EXPECT_EQ(std::string(e.what()), std::string("compressed event data: Adler-32 mismatch [") +
+                                                 EventTypeName(type) +
+                                                 " at compressed.binlog:" + std::to_string(start) + "]");
+        }
+    }
+}
+
 TEST(BinlogFixture, ChecksumOff) {
     Decoded d = DecodeFile("nochecksum.binlog");
     CheckTableAgainstSnapshots(d, "nochecksum", "t");

@@ -9,6 +9,7 @@
 #include "mysql/binlog/json_binary.hpp"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 #include <zstd.h>
 
 using namespace binlog_test;
@@ -68,6 +69,25 @@ TEST(BinlogUnit, Crc32KnownVectors) {
     }
 }
 
+// zlib's own compress2(), for streams larger than the hand-built ones.
+std::vector<uint8_t> Deflate(const std::vector<uint8_t> &in, int level = 6) {
+    uLongf n = compressBound(in.size());
+    std::vector<uint8_t> z(n);
+    EXPECT_EQ(compress2(z.data(), &n, in.data(), in.size(), level), Z_OK);
+    z.resize(n);
+    return z;
+}
+
+std::vector<uint8_t> Pattern(size_t n) {
+    std::vector<uint8_t> v(n);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < n; ++i) {
+        x = x * 1103515245u + 12345u;
+        v[i] = static_cast<uint8_t>("abcdefgh \n"[(x >> 16) % 10]);
+    }
+    return v;
+}
+
 TEST(BinlogUnit, ZlibFixedStoredAndDynamicBlocks) {
     std::vector<uint8_t> out;
     auto fixed = BYTES("\x78\xda\xcb\x48\xcd\xc9\xc9\x57\xc8\xc0\x47\x02\x00\xeb\x55\x0d\x19");
@@ -88,17 +108,89 @@ TEST(BinlogUnit, ZlibFixedStoredAndDynamicBlocks) {
     for (size_t i = 0; i < 2000; ++i) {
         ASSERT_EQ(out[i], static_cast<uint8_t>("abcdefgh "[(i * i * 7 + i * 3 + (i >> 4)) % 9])) << i;
     }
-    // Wrong announced length, bad checksum, truncation: errors, never a crash.
+    // The empty stream; *out is replaced, not appended to.
+    std::vector<uint8_t> empty_z = Deflate({});
+    ZlibDecompress(empty_z.data(), empty_z.size(), 0, &out);
+    EXPECT_TRUE(out.empty());
+    // Bytes after the Adler-32 trailer are ignored, as MariaDB's uncompress() ignores them.
+    auto trailing = fixed;
+    trailing.insert(trailing.end(), {0xde, 0xad});
+    ZlibDecompress(trailing.data(), trailing.size(), 35, &out);
+    EXPECT_EQ(out.size(), 35u);
+}
+
+TEST(BinlogUnit, ZlibLargeStreamsGrowTheBuffer) {
+    // Past the first 64 KiB and 16 MiB buffer steps, at several levels including stored blocks.
+    struct Case {
+        size_t n;
+        int level;
+    };
+    for (Case c : {Case{65535, 0}, Case{65536, 1}, Case{65537, 9}, Case{size_t{3} << 20, 0},
+                   Case{size_t{3} << 20, 6}, Case{(size_t{17} << 20) + 3, 1}}) {
+        std::vector<uint8_t> plain = Pattern(c.n);
+        std::vector<uint8_t> z = Deflate(plain, c.level);
+        std::vector<uint8_t> out = {1, 2, 3};
+        ZlibDecompress(z.data(), z.size(), c.n, &out);
+        ASSERT_EQ(out.size(), c.n) << c.n << " " << c.level;
+        ASSERT_TRUE(out == plain) << c.n << " " << c.level;
+    }
+}
+
+TEST(BinlogUnit, ZlibErrors) {
+    std::vector<uint8_t> out;
+    auto fixed = BYTES("\x78\xda\xcb\x48\xcd\xc9\xc9\x57\xc8\xc0\x47\x02\x00\xeb\x55\x0d\x19");
+    // Wrong announced length: the size limit holds (the output never passes the announcement).
     EXPECT_EQ(ErrorOf([&] { ZlibDecompress(fixed.data(), fixed.size(), 34, &out); }),
               "corrupt_event: compressed event data: decompressed data longer than announced");
     EXPECT_EQ(ErrorOf([&] { ZlibDecompress(fixed.data(), fixed.size(), 36, &out); }),
               "corrupt_event: compressed event data: decompressed length differs from the announced length");
+    std::vector<uint8_t> big = Pattern(size_t{3} << 20);
+    std::vector<uint8_t> big_z = Deflate(big);
+    EXPECT_EQ(ErrorOf([&] { ZlibDecompress(big_z.data(), big_z.size(), size_t{1} << 20, &out); }),
+              "corrupt_event: compressed event data: decompressed data longer than announced");
+    EXPECT_EQ(ErrorOf([&] { ZlibDecompress(big_z.data(), big_z.size(), (size_t{3} << 20) - 1, &out); }),
+              "corrupt_event: compressed event data: decompressed data longer than announced");
+    EXPECT_EQ(ErrorOf([&] { ZlibDecompress(fixed.data(), fixed.size(), size_t{1} << 30, &out); }),
+              "corrupt_event: compressed event data: announced length is impossible for the compressed size");
+    // Checksum.
     auto bad = fixed;
     bad.back() ^= 1;
     EXPECT_EQ(ErrorOf([&] { ZlibDecompress(bad.data(), bad.size(), 35, &out); }),
               "corrupt_event: compressed event data: Adler-32 mismatch");
-    EXPECT_EQ(ErrorOf([&] { ZlibDecompress(dynamic.data(), 40, 2000, &out); }),
-              "corrupt_event: compressed event data: truncated deflate stream");
+    // Truncation: inside the deflate data, inside and before the trailer.
+    EXPECT_EQ(ErrorOf([&] { ZlibDecompress(big_z.data(), big_z.size() / 2, big.size(), &out); }),
+              "corrupt_event: compressed event data: truncated zlib stream");
+    EXPECT_EQ(ErrorOf([&] { ZlibDecompress(fixed.data(), fixed.size() - 2, 35, &out); }),
+              "corrupt_event: compressed event data: truncated zlib stream");
+    EXPECT_EQ(ErrorOf([&] { ZlibDecompress(fixed.data(), fixed.size() - 4, 35, &out); }),
+              "corrupt_event: compressed event data: truncated zlib stream");
+    EXPECT_EQ(ErrorOf([&] { ZlibDecompress(fixed.data(), 5, 35, &out); }),
+              "corrupt_event: compressed event data: zlib stream too short");
+    // Corrupt deflate data: block type 3 does not exist; a distance before the start of the output.
+    auto type3 = BYTES("\x78\x01\x07\x00\x00\x00\x00\x00");
+    EXPECT_EQ(ErrorOf([&] { ZlibDecompress(type3.data(), type3.size(), 10, &out); }),
+              "corrupt_event: compressed event data: invalid deflate data (zlib: invalid block type)");
+    // Fixed block: length code 257 (7 bits 0000001), distance code 0, before any literal.
+    auto far = BYTES("\x78\x01\x03\x02\x00\x00\x00\x00\x00\x00");
+    EXPECT_EQ(
+        ErrorOf([&] { ZlibDecompress(far.data(), far.size(), 10, &out); }),
+        "corrupt_event: compressed event data: invalid deflate data (zlib: invalid distance too far back)");
+    // Header checks (RFC 1950 2.2): method, window size, FCHECK, preset dictionary; gzip is refused.
+    auto gzip = BYTES("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03");
+    EXPECT_EQ(ErrorOf([&] { ZlibDecompress(gzip.data(), gzip.size(), 10, &out); }),
+              "corrupt_event: compressed event data: not a zlib stream");
+    for (auto [cmf, flg] : {std::pair<uint8_t, uint8_t>{0x79, 0xda}, {0x88, 0x98}, {0x78, 0xdb}}) {
+        auto h = fixed;
+        h[0] = cmf;
+        h[1] = flg;
+        EXPECT_EQ(ErrorOf([&] { ZlibDecompress(h.data(), h.size(), 35, &out); }),
+                  "corrupt_event: compressed event data: not a zlib stream")
+            << int(cmf) << " " << int(flg);
+    }
+    auto dict = fixed;
+    dict[1] = 0x20; // FDICT, FCHECK valid for CMF 0x78
+    EXPECT_EQ(ErrorOf([&] { ZlibDecompress(dict.data(), dict.size(), 35, &out); }),
+              "corrupt_event: compressed event data: zlib preset dictionary not supported");
 }
 
 TEST(BinlogUnit, MariaCompressedHeader) {

@@ -125,6 +125,7 @@ TEST(ConfigDefaults, MinimalSourceTakesPgChameleonDefaults) {
     EXPECT_FALSE(s.keep_existing_schema);
     EXPECT_EQ(s.net_read_timeout, 600);
     EXPECT_EQ(s.copy_jobs, 2);
+    EXPECT_TRUE(s.upgrade_leave_sources.empty());
 }
 
 TEST(ConfigDefaults, NullValuesMeanDefault) {
@@ -236,6 +237,7 @@ sources:
       update:
     keep_existing_schema: No
     net_read_timeout: 900
+    upgrade_leave_sources: [legacy_crm, old_shop]
 
 fillfactor:
   "30":
@@ -295,6 +297,7 @@ TEST(ConfigFull, PgChameleonStyleFileLoadsAsIs) {
     EXPECT_FALSE(s.keep_existing_schema);
     EXPECT_EQ(s.net_read_timeout, 900);
     EXPECT_EQ(s.copy_jobs, 2);
+    EXPECT_EQ(s.upgrade_leave_sources, (std::vector<std::string>{"legacy_crm", "old_shop"}));
 }
 
 using Row = std::tuple<std::string, std::string, std::string, std::string>;
@@ -355,6 +358,7 @@ TEST(ConfigSettings, EveryRowOfAFullFileInOrder) {
         {"mysql", "skip_events.delete", "[crm]", "file"},
         {"mysql", "keep_existing_schema", "false", "file"},
         {"mysql", "net_read_timeout", "900", "file"},
+        {"mysql", "upgrade_leave_sources", "[legacy_crm, old_shop]", "file"},
     };
     EXPECT_EQ(Rows(Parse(kPgChameleonFile)), expected);
 }
@@ -396,6 +400,7 @@ TEST(ConfigSettings, MinimalSourceShowsDefaults) {
         {"mysql", "skip_events.delete", "(none)", "default"},
         {"mysql", "keep_existing_schema", "false", "default"},
         {"mysql", "net_read_timeout", "600", "default"},
+        {"mysql", "upgrade_leave_sources", "(none)", "default"},
     };
     EXPECT_EQ(Rows(Parse(kMinimal)), expected);
 }
@@ -460,6 +465,7 @@ TEST(ConfigExample, ParsesAndItsValuesAreTheDefaults) {
     EXPECT_EQ(s.gtid_enable, defaults.gtid_enable);
     EXPECT_EQ(s.keep_existing_schema, defaults.keep_existing_schema);
     EXPECT_EQ(s.net_read_timeout, defaults.net_read_timeout);
+    EXPECT_EQ(s.upgrade_leave_sources, defaults.upgrade_leave_sources);
     EXPECT_TRUE(s.skip_events.insert_targets.empty());
 }
 
@@ -518,7 +524,7 @@ TEST(ConfigErrors, UnknownKeysSuggestTheNearestValidKey) {
         "batch_retention, copy_max_memory, copy_mode, copy_jobs, out_dir, sleep_loop, on_error_replay, "
         "on_error_read, on_error_copy, zero_dates, auto_maintenance, gtid_enable, skip_events, "
         "keep_existing_schema, "
-        "net_read_timeout.",
+        "net_read_timeout, upgrade_leave_sources.",
         "Did you mean \"limit_tables\"?");
 }
 
@@ -763,6 +769,17 @@ TEST(ConfigValues, TableLists) {
                      "fillfactor.50.tables[0]: expected \"schema.table\", got \"*\"");
     cfg::Configuration c = Parse(SourceWith("skip_events:\n  update: [shop, crm.contacts]\n"));
     EXPECT_EQ(c.sources[0].skip_events.update_targets, (std::vector<std::string>{"shop", "crm.contacts"}));
+}
+
+TEST(ConfigValues, UpgradeLeaveSources) {
+    ExpectParseError(SourceWith("upgrade_leave_sources: legacy\n"),
+                     "sources.mysql.upgrade_leave_sources: expected a list, got \"legacy\"");
+    ExpectParseError(SourceWith("upgrade_leave_sources: [legacy, '']\n"),
+                     "sources.mysql.upgrade_leave_sources[1]: expected a non-empty name, got \"\"");
+    ExpectParseError(SourceWith("upgrade_leave_sources: [legacy, crm, legacy]\n"),
+                     "sources.mysql.upgrade_leave_sources[2]: 1.x source \"legacy\" is listed twice");
+    cfg::Configuration c = Parse(SourceWith("upgrade_leave_sources:\n  - legacy\n"));
+    EXPECT_EQ(c.sources[0].upgrade_leave_sources, std::vector<std::string>{"legacy"});
 }
 
 TEST(ConfigValues, FillFactorKeys) {

@@ -1,0 +1,236 @@
+// The launcher: a static background worker (registered from shared_preload_libraries) that owns
+// every replication worker. Once a second, or when a SQL function or a worker wakes it, it reads
+// the sources of the catalogue in chameleon.database and makes the workers match: a read worker
+// and a replay worker for each source whose status is `running`, none for the others. A worker
+// that exits while its source should run is started again after a growing delay (1 s, 2 s, 4 s
+// ... 60 s); its last error stays visible in sch_chameleon.v_status meanwhile.
+#include "pg/replica/shared.hpp"
+#include "pg/guard.hpp"
+#include "pg/spi_util.hpp"
+
+#include <map>
+#include <set>
+#include <string>
+
+extern "C" {
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "tcop/tcopprot.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+
+PGDLLEXPORT void chameleon_launcher_main(Datum main_arg);
+}
+
+namespace chameleon::pg {
+
+namespace {
+
+struct Workers {
+    BackgroundWorkerHandle *handle[2] = {nullptr, nullptr};
+};
+
+constexpr long kIdleWaitMs = 1000;
+constexpr long kNoCatalogueWaitMs = 5000;
+
+long BackoffMs(int failures) {
+    long ms = 1000;
+    for (int i = 1; i < failures && ms < 60000; ++i)
+        ms *= 2;
+    return ms > 60000 ? 60000 : ms;
+}
+
+bool StartWorker(int64 source_id, const std::string &source, ReplicaRole role,
+                 BackgroundWorkerHandle **handle) {
+    BackgroundWorker w;
+    memset(&w, 0, sizeof w);
+    w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+    w.bgw_start_time = BgWorkerStart_RecoveryFinished;
+    w.bgw_restart_time = BGW_NEVER_RESTART;
+    strlcpy(w.bgw_library_name, "chameleon", BGW_MAXLEN);
+    const bool read = role == ReplicaRole::kRead;
+    strlcpy(w.bgw_function_name, read ? "chameleon_read_worker_main" : "chameleon_replay_worker_main",
+            BGW_MAXLEN);
+    snprintf(w.bgw_name, BGW_MAXLEN, "chameleon %s %s", read ? "read" : "replay", source.c_str());
+    strlcpy(w.bgw_type, w.bgw_name, BGW_MAXLEN);
+    w.bgw_main_arg = Int64GetDatum(source_id);
+    w.bgw_notify_pid = MyProcPid;
+    return RegisterDynamicBackgroundWorker(&w, handle);
+}
+
+bool Alive(BackgroundWorkerHandle *handle) {
+    pid_t pid = 0;
+    return handle != nullptr && GetBackgroundWorkerPid(handle, &pid) != BGWH_STOPPED;
+}
+
+class Launcher {
+public:
+    void Run() {
+        for (;;) {
+            long wait = Step();
+            int rc =
+                WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, wait, PG_WAIT_EXTENSION);
+            (void)rc;
+            ResetLatch(MyLatch);
+            CHECK_FOR_INTERRUPTS();
+            if (ConfigReloadPending) {
+                ConfigReloadPending = false;
+                ProcessConfigFile(PGC_SIGHUP);
+            }
+        }
+    }
+
+private:
+    struct SourceRow {
+        int64 id;
+        std::string name;
+        bool running;
+    };
+
+    // One pass; returns how long to sleep.
+    long Step() {
+        std::vector<SourceRow> sources;
+        bool catalogue = false;
+        try {
+            BeginWorkerTransaction();
+            SpiValue version =
+                SpiQueryValue("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'chameleon'");
+            catalogue = version.has_value() && *version == "2.1";
+            if (catalogue) {
+                for (const SpiRow &r : SpiQuery("SELECT i_id_source, t_source, enm_status::text "
+                                                "FROM sch_chameleon.t_sources ORDER BY i_id_source")) {
+                    sources.push_back(SourceRow{std::stoll(*r[0]), *r[1], r[2] && *r[2] == "running"});
+                }
+            }
+            CommitWorkerTransaction();
+        } catch (const PgError &e) {
+            AbortWorkerTransaction();
+            elog(LOG, "chameleon launcher: cannot read the catalogue: %s", e.what());
+            catalogue = false;
+        }
+        pgstat_report_activity(STATE_IDLE, nullptr);
+
+        std::set<int64> seen;
+        long wait = catalogue ? kIdleWaitMs : kNoCatalogueWaitMs;
+        const TimestampTz now = GetCurrentTimestamp();
+        for (const SourceRow &s : sources) {
+            seen.insert(s.id);
+            ReplicaSlot *slot = AcquireReplicaSlot(s.id, s.name);
+            if (slot == nullptr) {
+                elog(WARNING, "chameleon launcher: no room for source \"%s\" (at most %d sources)",
+                     s.name.c_str(), kMaxReplicaSources);
+                continue;
+            }
+            const bool want = s.running && !StopRequested(s.id);
+            Workers &w = workers_[s.id];
+            for (int r = 0; r < 2; ++r) {
+                const auto role = static_cast<ReplicaRole>(r);
+                Reap(s.id, slot, w, r, want, now);
+                const bool alive = Alive(w.handle[r]);
+                if (want && !alive) {
+                    LockReplicaShared();
+                    const TimestampTz restart_at = slot->workers[r].restart_at;
+                    UnlockReplicaShared();
+                    if (restart_at > now) {
+                        long ms = (restart_at - now) / 1000 + 1;
+                        wait = std::min(wait, ms);
+                        continue;
+                    }
+                    if (!StartWorker(s.id, s.name, role, &w.handle[r])) {
+                        SetWorkerError(s.id, role, ReplicaWorkerState::kBackoff,
+                                       "could not start a background worker: raise max_worker_processes");
+                        LockReplicaShared();
+                        slot->workers[r].restart_at = TimestampTzPlusMilliseconds(now, 5000);
+                        UnlockReplicaShared();
+                        w.handle[r] = nullptr;
+                    } else {
+                        LockReplicaShared();
+                        slot->workers[r].state = static_cast<uint32>(ReplicaWorkerState::kStarting);
+                        slot->workers[r].started_at = now;
+                        UnlockReplicaShared();
+                    }
+                } else if (!want && alive) {
+                    TerminateBackgroundWorker(w.handle[r]);
+                }
+            }
+        }
+        // Sources that are gone: stop their workers and free their slots once they have exited.
+        for (auto it = workers_.begin(); it != workers_.end();) {
+            if (seen.count(it->first) > 0) {
+                ++it;
+                continue;
+            }
+            bool any = false;
+            for (BackgroundWorkerHandle *h : it->second.handle) {
+                if (Alive(h)) {
+                    TerminateBackgroundWorker(h);
+                    any = true;
+                }
+            }
+            if (any) {
+                ++it;
+                continue;
+            }
+            FreeReplicaSlot(it->first);
+            it = workers_.erase(it);
+        }
+        return wait;
+    }
+
+    // A worker that has exited: forget its handle; when its source should still run, schedule
+    // a restart after the backoff delay.
+    void Reap(int64 id, ReplicaSlot *slot, Workers &w, int r, bool want, TimestampTz now) {
+        if (w.handle[r] == nullptr || Alive(w.handle[r]))
+            return;
+        pfree(w.handle[r]);
+        w.handle[r] = nullptr;
+        LockReplicaShared();
+        ReplicaWorkerSlot &ws = slot->workers[r];
+        ws.pid = 0;
+        ws.latch = nullptr;
+        const auto state = static_cast<ReplicaWorkerState>(ws.state);
+        if (want && state != ReplicaWorkerState::kError) {
+            ws.failures++;
+            ws.restart_at = TimestampTzPlusMilliseconds(now, BackoffMs(ws.failures));
+            ws.state = static_cast<uint32>(ReplicaWorkerState::kBackoff);
+            if (ws.last_error[0] == '\0')
+                strlcpy(ws.last_error, "the worker exited (killed, or the server is shutting down)",
+                        sizeof ws.last_error);
+        } else if (state != ReplicaWorkerState::kError) {
+            ws.state = static_cast<uint32>(ReplicaWorkerState::kNone);
+            ws.restart_at = 0;
+            ws.failures = 0;
+        }
+        UnlockReplicaShared();
+        (void)id;
+    }
+
+    std::map<int64, Workers> workers_;
+};
+
+void LauncherBody(void *) {
+    Launcher launcher;
+    launcher.Run();
+}
+
+} // namespace
+
+} // namespace chameleon::pg
+
+void chameleon_launcher_main(Datum main_arg) {
+    (void)main_arg;
+    pqsignal(SIGTERM, die);
+    pqsignal(SIGHUP, SignalHandlerForConfigReload);
+    BackgroundWorkerUnblockSignals();
+    BackgroundWorkerInitializeConnection(chameleon::pg::ReplicaDatabase(), nullptr, 0);
+    pgstat_report_appname("chameleon launcher");
+    chameleon::pg::SetLauncher(MyProcPid, MyLatch);
+    MemoryContext context =
+        AllocSetContextCreate(TopMemoryContext, "chameleon launcher", ALLOCSET_DEFAULT_SIZES);
+    MemoryContextSwitchTo(context);
+    chameleon::pg::RunGuardedVoid("chameleon launcher", chameleon::pg::LauncherBody, nullptr);
+}

@@ -1,0 +1,707 @@
+// The replay worker of a source: applies the batches the read worker closed, oldest first, each in
+// one PostgreSQL transaction that also marks it replayed, deletes its log rows and adds to the
+// per-table counters: exactly once across any crash, in source commit order, a source transaction
+// never split (a batch only ever ends at a source transaction boundary).
+//
+// Rows are applied through the executor (dml.hpp) under session_replication_role = replica. Row
+// images are chameleon's (text[] of PostgreSQL input texts, converted by the copy's converters) or
+// pg_chameleon's (jsonb, for batches pg_chameleon stored and never replayed; its DDL rows run as
+// they are).
+//
+// A row PostgreSQL refuses: with on_error_replay = exit the source goes to `error` with a
+// t_error_log row naming the table, the key, the row, the SQLSTATE, the binlog coordinates and the
+// source transaction, and the batch stays; with continue the table is disabled (as pg_chameleon
+// does), its rows of the batch removed, and the batch applied again without it.
+#include "common/error.hpp"
+#include "ddl/pg_text.hpp"
+
+#include "pg/guard.hpp"
+#include "pg/replica/dml.hpp"
+#include "pg/replica/shared.hpp"
+#include "pg/replica/source.hpp"
+#include "pg/spi_util.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "storage/ipc.h"
+#include "tcop/tcopprot.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+PGDLLEXPORT void chameleon_replay_worker_main(Datum main_arg);
+}
+
+namespace chameleon::pg {
+
+namespace {
+
+constexpr long kIdleWaitMs = 1000;
+constexpr long kCaughtUpIntervalMs = 500;
+constexpr long kRetentionIntervalMs = 60000;
+
+// A log row as the cursor gives it; pointers into the fetched tuple (or palloc'd copies).
+struct LogRow {
+    int64 event_id = 0;
+    const char *schema = nullptr;
+    const char *table = nullptr;
+    const char *action = nullptr; // insert / update / delete / ddl
+    ArrayType *after = nullptr;
+    ArrayType *before = nullptr;
+    Jsonb *jafter = nullptr;
+    Jsonb *jbefore = nullptr;
+    const char *query = nullptr;
+    const char *file = nullptr;
+    int64 position = 0;
+    const char *source_tx = nullptr;
+    int64 event_time = 0;
+};
+
+// A target table in the current transaction.
+struct Target {
+    std::string schema, table;
+    bool enabled = false;
+    std::vector<std::string> columns;  // MySQL column names of the images (v_columns)
+    std::vector<std::string> identity; // v_table_pkey
+    DmlTarget dml;
+    std::vector<int> att_of_col; // image column -> attribute index (-1: no such attribute)
+    Datum *values = nullptr, *key_values = nullptr;
+    bool *nulls = nullptr, *key_nulls = nullptr, *set = nullptr;
+    int64 inserts = 0, updates = 0, deletes = 0;
+};
+
+struct Failure {
+    std::string message, sqlstate, detail;
+};
+
+class ReplayWorker {
+public:
+    explicit ReplayWorker(int64 source_id) : source_id_(source_id) {}
+
+    void Run() {
+        BeginWorkerTransaction();
+        source_ = LoadReplicaSource(source_id_);
+        CommitWorkerTransaction();
+        if (source_.status != "running" || StopRequested(source_id_))
+            return;
+        exit_on_error_ = source_.settings.on_error_replay == "exit";
+        retention_s_ = IntervalSeconds(source_.settings.batch_retention, 86400);
+        fetch_rows_ = source_.settings.replay_max_rows > 0 ? source_.settings.replay_max_rows : 10000;
+        SetWorkerState(source_id_, ReplicaRole::kReplay, ReplicaWorkerState::kWaiting);
+        TimestampTz last_caught_up = 0, last_retention = GetCurrentTimestamp();
+        for (;;) {
+            CHECK_FOR_INTERRUPTS();
+            const int outcome = Step();
+            if (outcome < 0)
+                return; // stopped on an error, or the source no longer runs
+            const TimestampTz now = GetCurrentTimestamp();
+            if (TimestampDifferenceExceeds(last_retention, now, kRetentionIntervalMs)) {
+                CleanupReplayed();
+                last_retention = now;
+            }
+            if (outcome > 0)
+                continue; // there may be more
+            if (TimestampDifferenceExceeds(last_caught_up, now, kCaughtUpIntervalMs)) {
+                CaughtUp();
+                last_caught_up = now;
+            }
+            SetWorkerState(source_id_, ReplicaRole::kReplay, ReplicaWorkerState::kWaiting);
+            (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, kIdleWaitMs / 4,
+                            PG_WAIT_EXTENSION);
+            ResetLatch(MyLatch);
+        }
+    }
+
+private:
+    // Applies the oldest pending batch. 1: applied one; 0: nothing to do; -1: exit.
+    int Step() {
+        BeginWorkerTransaction();
+        bool paused = false;
+        const std::string status = SourceStatus(source_id_, &paused);
+        if (status != "running") {
+            CommitWorkerTransaction();
+            return -1;
+        }
+        if (paused) {
+            CommitWorkerTransaction();
+            Pause();
+            return 0;
+        }
+        std::vector<SpiRow> batch = SpiQuery(
+            "SELECT i_id_batch, v_log_table, coalesce(t_binlog_name, ''), coalesce(i_binlog_position, 0), "
+            "coalesce(t_gtid_set, '') FROM sch_chameleon.t_replica_batch WHERE i_id_source = $1::bigint "
+            "AND b_started AND b_processed AND NOT b_replayed ORDER BY i_id_batch LIMIT 1",
+            {std::to_string(source_id_)});
+        if (batch.empty()) {
+            CommitWorkerTransaction();
+            return 0;
+        }
+        SetWorkerState(source_id_, ReplicaRole::kReplay, ReplicaWorkerState::kApplying);
+        batch_id_ = std::stoll(*batch[0][0]);
+        log_table_ = batch[0][1].value_or("t_log_replica");
+        batch_gtid_ = batch[0][4].value_or("");
+        LoadTargets();
+        try {
+            ApplyBatch();
+            FinishBatch();
+            CloseTargets();
+            CommitWorkerTransaction();
+            ClearFailuresOnce();
+        } catch (const PgError &e) {
+            ErrorData *d = e.Data();
+            Failure f{d->message != nullptr ? d->message : "error", unpack_sql_state(d->sqlerrcode),
+                      d->detail != nullptr ? d->detail : ""};
+            AbortWorkerTransaction();
+            const int outcome = OnApplyError(f);
+            targets_.clear();
+            return outcome;
+        }
+        targets_.clear();
+        return 1;
+    }
+
+    void LoadTargets() {
+        targets_.clear();
+        for (const SpiRow &r : SpiQuery("SELECT v_schema_name, v_table_name, b_replica_enabled, "
+                                        "coalesce(v_columns, '{}')::text[], v_table_pkey::text[] "
+                                        "FROM sch_chameleon.t_replica_tables WHERE i_id_source = $1::bigint",
+                                        {std::to_string(source_id_)})) {
+            auto t = std::make_unique<Target>();
+            t->schema = r[0].value_or("");
+            t->table = r[1].value_or("");
+            t->enabled = r[2] == SpiValue("t");
+            t->columns = ParseTextArray(r[3].value_or("{}"));
+            t->identity = ParseTextArray(r[4].value_or("{}"));
+            targets_[{t->schema, t->table}] = std::move(t);
+        }
+    }
+
+    // A text[] literal as SPI gives it back ({a,"b c"}).
+    static std::vector<std::string> ParseTextArray(const std::string &literal) {
+        std::vector<std::string> out;
+        size_t i = 1;
+        while (i + 1 < literal.size()) {
+            std::string item;
+            if (literal[i] == '"') {
+                ++i;
+                while (i < literal.size() && literal[i] != '"') {
+                    if (literal[i] == '\\' && i + 1 < literal.size())
+                        ++i;
+                    item += literal[i++];
+                }
+                ++i;
+            } else {
+                while (i < literal.size() && literal[i] != ',' && literal[i] != '}')
+                    item += literal[i++];
+            }
+            out.push_back(item);
+            if (i < literal.size() && literal[i] == ',')
+                ++i;
+            else
+                break;
+        }
+        return out;
+    }
+
+    Target *TargetFor(const char *schema, const char *table) {
+        auto it = targets_.find({schema, table});
+        if (it == targets_.end() || !it->second->enabled)
+            return nullptr;
+        Target *t = it->second.get();
+        if (!t->dml.IsOpen())
+            OpenTarget(*t);
+        return t;
+    }
+
+    void OpenTarget(Target &t) {
+        const std::string qualified = ddl::QualifiedName(t.schema, t.table);
+        std::vector<int> &att_of_col = t.att_of_col;
+        const std::vector<std::string> &columns = t.columns;
+        PgCall([&] {
+            Oid relid =
+                DatumGetObjectId(DirectFunctionCall1(to_regclass, CStringGetTextDatum(qualified.c_str())));
+            if (!OidIsValid(relid))
+                ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                                errmsg("replicated table %s does not exist", qualified.c_str())));
+            t.dml.Open(relid);
+            const int natts = t.dml.NumAttrs();
+            MemoryContext old = MemoryContextSwitchTo(CurTransactionContext);
+            t.values = static_cast<Datum *>(palloc0(sizeof(Datum) * natts));
+            t.key_values = static_cast<Datum *>(palloc0(sizeof(Datum) * natts));
+            t.nulls = static_cast<bool *>(palloc0(sizeof(bool) * natts));
+            t.key_nulls = static_cast<bool *>(palloc0(sizeof(bool) * natts));
+            t.set = static_cast<bool *>(palloc0(sizeof(bool) * natts));
+            MemoryContextSwitchTo(old);
+        });
+        TupleDesc desc = t.dml.Desc();
+        att_of_col.assign(columns.size(), -1);
+        for (size_t c = 0; c < columns.size(); ++c) {
+            for (int a = 0; a < desc->natts; ++a) {
+                Form_pg_attribute att = TupleDescAttr(desc, a);
+                if (!att->attisdropped && columns[c] == NameStr(att->attname))
+                    att_of_col[c] = a;
+            }
+        }
+    }
+
+    void CloseTargets() {
+        for (auto &entry : targets_) {
+            Target &t = *entry.second;
+            if (t.dml.IsOpen())
+                PgCall([&] { t.dml.Close(); });
+        }
+    }
+
+    // ---- the batch --------------------------------------------------------------------------
+
+    void ApplyBatch() {
+        replayed_ = skipped_ = ddl_ = 0;
+        max_event_time_ = 0;
+        const std::string sql =
+            "SELECT i_id_event, v_schema_name::text, v_table_name::text, enm_binlog_event::text, "
+            "t_row_after, "
+            "t_row_before, jsb_event_after, jsb_event_before, t_query, t_binlog_name, i_binlog_position, "
+            "t_source_tx, i_my_event_time FROM sch_chameleon." +
+            ddl::QuoteIdent(log_table_) + " WHERE i_id_batch = $1 ORDER BY i_id_event";
+        const int64 batch = batch_id_;
+        const int fetch = fetch_rows_;
+        Portal portal = nullptr;
+        MemoryContext row_context = nullptr;
+        PgCall([&] {
+            Oid types[1] = {INT8OID};
+            SPIPlanPtr plan = SPI_prepare(sql.c_str(), 1, types);
+            if (plan == nullptr)
+                elog(ERROR, "SPI_prepare failed for the log query: %s", SPI_result_code_string(SPI_result));
+            Datum args[1] = {Int64GetDatum(batch)};
+            portal = SPI_cursor_open(nullptr, plan, args, nullptr, true);
+            row_context =
+                AllocSetContextCreate(CurTransactionContext, "chameleon replay row", ALLOCSET_DEFAULT_SIZES);
+        });
+        for (;;) {
+            uint64 count = 0;
+            PgCall([&] {
+                SPI_cursor_fetch(portal, true, fetch);
+                count = SPI_processed;
+            });
+            if (count == 0)
+                break;
+            for (uint64 i = 0; i < count; ++i) {
+                LogRow row;
+                PgCall([&] {
+                    MemoryContextReset(row_context);
+                    ReadRow(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, row);
+                });
+                current_event_ = row.event_id;
+                ApplyRow(row, row_context);
+                if (row.event_time > max_event_time_)
+                    max_event_time_ = row.event_time;
+            }
+            PgCall([&] { SPI_freetuptable(SPI_tuptable); });
+            CHECK_FOR_INTERRUPTS();
+        }
+        PgCall([&] {
+            SPI_cursor_close(portal);
+            MemoryContextDelete(row_context);
+        });
+    }
+
+    static void ReadRow(HeapTuple tuple, TupleDesc desc, LogRow &row) {
+        bool isnull = false;
+        auto str = [&](int col) -> const char * {
+            Datum d = SPI_getbinval(tuple, desc, col, &isnull);
+            return isnull ? nullptr : TextDatumGetCString(d);
+        };
+        Datum d = SPI_getbinval(tuple, desc, 1, &isnull);
+        row.event_id = isnull ? 0 : DatumGetInt64(d);
+        row.schema = str(2);
+        row.table = str(3);
+        row.action = str(4);
+        d = SPI_getbinval(tuple, desc, 5, &isnull);
+        row.after = isnull ? nullptr : DatumGetArrayTypeP(d);
+        d = SPI_getbinval(tuple, desc, 6, &isnull);
+        row.before = isnull ? nullptr : DatumGetArrayTypeP(d);
+        d = SPI_getbinval(tuple, desc, 7, &isnull);
+        row.jafter = isnull ? nullptr : DatumGetJsonbP(d);
+        d = SPI_getbinval(tuple, desc, 8, &isnull);
+        row.jbefore = isnull ? nullptr : DatumGetJsonbP(d);
+        row.query = str(9);
+        row.file = str(10);
+        d = SPI_getbinval(tuple, desc, 11, &isnull);
+        row.position = isnull ? 0 : DatumGetInt64(d);
+        row.source_tx = str(12);
+        d = SPI_getbinval(tuple, desc, 13, &isnull);
+        row.event_time = isnull ? 0 : DatumGetInt64(d);
+    }
+
+    void ApplyRow(const LogRow &row, MemoryContext row_context) {
+        if (row.action != nullptr && strcmp(row.action, "ddl") == 0) {
+            // pg_chameleon's DDL rows hold PostgreSQL statements translated when they were read.
+            if (row.query == nullptr || TargetFor(row.schema, row.table) == nullptr) {
+                ++skipped_;
+                return;
+            }
+            CloseTargets();
+            const char *query = row.query;
+            PgCall([&] {
+                if (SPI_execute(query, false, 0) < 0)
+                    elog(ERROR, "the DDL statement of a pg_chameleon batch failed: %s", query);
+            });
+            for (auto &entry : targets_)
+                entry.second->att_of_col.clear();
+            ++ddl_;
+            return;
+        }
+        Target *t =
+            (row.schema != nullptr && row.table != nullptr) ? TargetFor(row.schema, row.table) : nullptr;
+        if (t == nullptr) {
+            ++skipped_;
+            return;
+        }
+        const char action = row.action != nullptr ? row.action[0] : '?';
+        Target &target = *t;
+        const std::vector<int> &att_of_col = t->att_of_col;
+        bool found = true;
+        PgCall([&] {
+            MemoryContext old = MemoryContextSwitchTo(row_context);
+            const int natts = target.dml.NumAttrs();
+            for (int a = 0; a < natts; ++a) {
+                target.nulls[a] = true;
+                target.key_nulls[a] = true;
+                target.set[a] = false;
+            }
+            if (action == 'i') {
+                FillImage(target, att_of_col, row.after, row.jafter, target.values, target.nulls, target.set);
+                target.dml.Insert(target.values, target.nulls);
+            } else if (action == 'u') {
+                FillImage(target, att_of_col, row.before, row.jbefore, target.key_values, target.key_nulls,
+                          nullptr);
+                FillImage(target, att_of_col, row.after, row.jafter, target.values, target.nulls, target.set);
+                found = target.dml.Update(target.key_values, target.key_nulls, target.values, target.nulls,
+                                          target.set);
+            } else if (action == 'd') {
+                // chameleon keeps a delete's row in the before image; pg_chameleon in jsb_event_after.
+                if (row.before != nullptr)
+                    FillImage(target, att_of_col, row.before, nullptr, target.key_values, target.key_nulls,
+                              nullptr);
+                else
+                    FillImage(target, att_of_col, nullptr, row.jafter, target.key_values, target.key_nulls,
+                              nullptr);
+                found = target.dml.Delete(target.key_values, target.key_nulls);
+            } else {
+                elog(ERROR, "unknown action \"%s\" in the log",
+                     row.action != nullptr ? row.action : "(null)");
+            }
+            MemoryContextSwitchTo(old);
+            if (!found)
+                ereport(
+                    ERROR,
+                    (errcode(ERRCODE_NO_DATA_FOUND),
+                     errmsg("the row to %s was not found in %s.%s", action == 'u' ? "update" : "delete",
+                            quote_identifier(row.schema), quote_identifier(row.table)),
+                     errdetail(
+                         "The target no longer matches the source: it was changed outside replication.")));
+        });
+        if (action == 'i')
+            t->inserts++;
+        else if (action == 'u')
+            t->updates++;
+        else
+            t->deletes++;
+        ++replayed_;
+    }
+
+    // Fills values/nulls of `t`'s attributes from a text[] image (or a pg_chameleon jsonb image).
+    static void FillImage(Target &t, const std::vector<int> &att_of_col, ArrayType *image, Jsonb *jimage,
+                          Datum *values, bool *nulls, bool *set) {
+        if (image != nullptr) {
+            Datum *elems = nullptr;
+            bool *elem_nulls = nullptr;
+            int n = 0;
+            deconstruct_array(image, TEXTOID, -1, false, TYPALIGN_INT, &elems, &elem_nulls, &n);
+            if (n != static_cast<int>(att_of_col.size()))
+                ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
+                                errmsg("a row image of %s.%s has %d columns, the replicated table %d",
+                                       quote_identifier(t.schema.c_str()), quote_identifier(t.table.c_str()),
+                                       n, static_cast<int>(att_of_col.size()))));
+            for (int c = 0; c < n; ++c) {
+                const int a = att_of_col[c];
+                if (a < 0)
+                    continue;
+                if (set != nullptr)
+                    set[a] = true;
+                if (elem_nulls[c]) {
+                    nulls[a] = true;
+                    continue;
+                }
+                values[a] = t.dml.Input(a, TextDatumGetCString(elems[c]));
+                nulls[a] = false;
+            }
+            return;
+        }
+        if (jimage == nullptr)
+            return;
+        TupleDesc desc = t.dml.Desc();
+        Datum json = JsonbPGetDatum(jimage);
+        for (int a = 0; a < desc->natts; ++a) {
+            Form_pg_attribute att = TupleDescAttr(desc, a);
+            if (att->attisdropped)
+                continue;
+            Datum key = CStringGetTextDatum(NameStr(att->attname));
+            if (!DatumGetBool(DirectFunctionCall2(jsonb_exists, json, key)))
+                continue;
+            if (set != nullptr)
+                set[a] = true;
+            LOCAL_FCINFO(fcinfo, 2);
+            InitFunctionCallInfoData(*fcinfo, nullptr, 2, InvalidOid, nullptr, nullptr);
+            fcinfo->args[0].value = json;
+            fcinfo->args[0].isnull = false;
+            fcinfo->args[1].value = key;
+            fcinfo->args[1].isnull = false;
+            Datum field = jsonb_object_field_text(fcinfo);
+            if (fcinfo->isnull) {
+                nulls[a] = true;
+                continue;
+            }
+            values[a] = t.dml.Input(a, TextDatumGetCString(field));
+            nulls[a] = false;
+        }
+    }
+
+    void FinishBatch() {
+        const std::string b = std::to_string(batch_id_);
+        const std::string id = std::to_string(source_id_);
+        SpiExecute("UPDATE sch_chameleon.t_replica_batch SET b_replayed = true, ts_replayed = "
+                   "pg_catalog.clock_timestamp(), "
+                   "i_replayed = $2::bigint, i_skipped = $3::bigint, i_ddl = $4::bigint WHERE i_id_batch = "
+                   "$1::bigint",
+                   {b, std::to_string(replayed_), std::to_string(skipped_), std::to_string(ddl_)});
+        SpiExecute("DELETE FROM sch_chameleon." + ddl::QuoteIdent(log_table_) +
+                       " WHERE i_id_batch = $1::bigint",
+                   {b});
+        SpiExecute("DELETE FROM sch_chameleon.t_batch_events WHERE i_id_batch = $1::bigint", {b});
+        if (max_event_time_ > 0)
+            SpiExecute(
+                "UPDATE sch_chameleon.t_last_replayed SET ts_last_replayed = "
+                "pg_catalog.to_timestamp($2::bigint) AT TIME ZONE 'UTC' WHERE i_id_source = $1::bigint",
+                {id, std::to_string(max_event_time_)});
+        for (auto &entry : targets_) {
+            const Target &t = *entry.second;
+            if (t.inserts + t.updates + t.deletes == 0)
+                continue;
+            SpiExecute("UPDATE sch_chameleon.t_replica_tables SET i_inserts = i_inserts + $4::bigint, "
+                       "i_updates = i_updates + $5::bigint, i_deletes = i_deletes + $6::bigint, "
+                       "ts_last_applied = pg_catalog.clock_timestamp() "
+                       "WHERE i_id_source = $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
+                       {id, t.schema, t.table, std::to_string(t.inserts), std::to_string(t.updates),
+                        std::to_string(t.deletes)});
+        }
+    }
+
+    // ---- errors -----------------------------------------------------------------------------
+
+    int OnApplyError(const Failure &f) {
+        ErrorRecord e;
+        e.batch_id = batch_id_;
+        e.sqlstate = f.sqlstate;
+        e.message = f.sqlstate + " - " + f.message + (f.detail.empty() ? "" : " (" + f.detail + ")");
+        DescribeRow(e);
+        if (exit_on_error_) {
+            const std::string what = "replay of " + e.schema + "." + e.table + " failed: " + e.message;
+            SetWorkerError(source_id_, ReplicaRole::kReplay, ReplicaWorkerState::kError, what);
+            RecordSourceError(source_id_, e, true);
+            ereport(LOG, (errmsg("chameleon replay worker of source \"%s\" stopped: %s", source_.name.c_str(),
+                                 what.c_str())));
+            return -1;
+        }
+        // continue: the table is no longer replicated (sync_tables brings it back); the batch goes on.
+        BeginWorkerTransaction();
+        const std::string id = std::to_string(source_id_);
+        SpiExecute(
+            "UPDATE sch_chameleon.t_replica_tables SET b_replica_enabled = false, i_errors = i_errors + 1 "
+            "WHERE i_id_source = $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
+            {id, e.schema, e.table});
+        SpiExecute("DELETE FROM sch_chameleon." + ddl::QuoteIdent(log_table_) +
+                       " WHERE i_id_batch = $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
+                   {std::to_string(batch_id_), e.schema, e.table});
+        CommitWorkerTransaction();
+        RecordSourceError(source_id_, e, false);
+        ereport(WARNING, (errmsg("chameleon: replay of %s.%s failed, the table is no longer replicated: %s",
+                                 e.schema.c_str(), e.table.c_str(), e.message.c_str()),
+                          errhint("Copy it again with chameleon.sync_tables('%s', ARRAY['disabled']).",
+                                  source_.name.c_str())));
+        return 1;
+    }
+
+    // The failing change, read again from the log (the failed transaction's memory is gone): its
+    // table, coordinates, source transaction, key and row, for t_error_log.
+    void DescribeRow(ErrorRecord &e) {
+        SpiRow r;
+        try {
+            BeginWorkerTransaction();
+            std::vector<SpiRow> rows = SpiQuery(
+                "SELECT v_schema_name, v_table_name, enm_binlog_event::text, coalesce(t_binlog_name, ''), "
+                "coalesce(i_binlog_position, 0), coalesce(t_source_tx, ''), "
+                "coalesce(t_row_after, t_row_before)::text, coalesce(t_row_before, t_row_after)::text, "
+                "coalesce(jsb_event_after, jsb_event_before)::text FROM sch_chameleon." +
+                    ddl::QuoteIdent(log_table_) + " WHERE i_id_event = $1::bigint",
+                {std::to_string(current_event_)});
+            CommitWorkerTransaction();
+            if (!rows.empty())
+                r = rows[0];
+        } catch (const PgError &) {
+            AbortWorkerTransaction();
+        }
+        if (r.empty()) {
+            e.key = "(unknown)";
+            return;
+        }
+        e.schema = r[0].value_or("");
+        e.table = r[1].value_or("");
+        e.sql = r[2].value_or("?") + " event " + std::to_string(current_event_);
+        e.binlog_file = r[3].value_or("");
+        e.binlog_position = std::stoull(r[4].value_or("0"));
+        e.source_tx = r[5].value_or("");
+        e.gtid = e.source_tx.rfind("gtid ", 0) == 0 ? e.source_tx.substr(5) : "";
+        std::vector<std::string> columns, identity;
+        auto it = targets_.find({e.schema, e.table});
+        if (it != targets_.end()) {
+            columns = it->second->columns;
+            identity = it->second->identity;
+        }
+        if (r[6]) {
+            std::vector<std::string> values = ParseTextArray(*r[6]);
+            std::vector<std::string> key_values = ParseTextArray(r[7].value_or("{}"));
+            e.row = "{";
+            for (size_t i = 0; i < values.size() && i < columns.size(); ++i)
+                e.row += (i > 0 ? ", " : "") + columns[i] + ": " + values[i];
+            e.row += "}";
+            for (const std::string &k : identity) {
+                for (size_t i = 0; i < columns.size() && i < key_values.size(); ++i) {
+                    if (columns[i] == k)
+                        e.key += (e.key.empty() ? "" : " AND ") + ddl::QuoteIdent(k) + " = " +
+                                 ddl::QuoteLiteral(key_values[i]);
+                }
+            }
+        } else if (r[8]) {
+            e.row = *r[8];
+        }
+        if (e.key.empty())
+            e.key = identity.empty() ? "(no primary key: the whole row)" : "(see the row)";
+    }
+
+    // ---- housekeeping -----------------------------------------------------------------------
+
+    // Nothing pending: replay is as far as the reader.
+    void CaughtUp() {
+        BeginWorkerTransaction();
+        SpiExecute(
+            "UPDATE sch_chameleon.t_last_replayed rep SET ts_last_replayed = rec.ts_last_received "
+            "FROM sch_chameleon.t_last_received rec WHERE rec.i_id_source = rep.i_id_source "
+            "AND rep.i_id_source = $1::bigint AND NOT EXISTS (SELECT 1 FROM sch_chameleon.t_replica_batch b "
+            "WHERE b.i_id_source = $1::bigint AND b.b_processed AND NOT b.b_replayed)",
+            {std::to_string(source_id_)});
+        CommitWorkerTransaction();
+    }
+
+    // pg_chameleon's batch_retention: replayed batches are kept that long, then deleted.
+    void CleanupReplayed() {
+        BeginWorkerTransaction();
+        SpiExecute(
+            "DELETE FROM sch_chameleon.t_replica_batch WHERE i_id_source = $1::bigint AND b_replayed "
+            "AND ts_replayed < pg_catalog.clock_timestamp() - pg_catalog.make_interval(secs => $2::float8)",
+            {std::to_string(source_id_), std::to_string(retention_s_)});
+        CommitWorkerTransaction();
+    }
+
+    void Pause() {
+        SetWorkerState(source_id_, ReplicaRole::kReplay, ReplicaWorkerState::kWaiting);
+        SetAck(true);
+        bool paused = true;
+        while (paused) {
+            (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 500, PG_WAIT_EXTENSION);
+            ResetLatch(MyLatch);
+            CHECK_FOR_INTERRUPTS();
+            BeginWorkerTransaction();
+            const std::string status = SourceStatus(source_id_, &paused);
+            CommitWorkerTransaction();
+            if (status != "running")
+                proc_exit(0);
+        }
+        SetAck(false);
+    }
+
+    void SetAck(bool paused) {
+        BeginWorkerTransaction();
+        SpiExecute(
+            "UPDATE sch_chameleon.t_last_replayed SET b_paused = $2::boolean WHERE i_id_source = $1::bigint",
+            {std::to_string(source_id_), paused ? "true" : "false"});
+        CommitWorkerTransaction();
+    }
+
+    void ClearFailuresOnce() {
+        if (!cleared_) {
+            ClearWorkerFailures(source_id_, ReplicaRole::kReplay);
+            cleared_ = true;
+        }
+    }
+
+    int64 source_id_;
+    ReplicaSource source_;
+    bool exit_on_error_ = false;
+    double retention_s_ = 86400;
+    int fetch_rows_ = 10000;
+    bool cleared_ = false;
+
+    int64 batch_id_ = 0;
+    std::string log_table_;
+    std::string batch_gtid_;
+    std::map<std::pair<std::string, std::string>, std::unique_ptr<Target>> targets_;
+    int64 current_event_ = 0; // the log row being applied (read again from the log after an error)
+    int64 replayed_ = 0, skipped_ = 0, ddl_ = 0, max_event_time_ = 0;
+};
+
+void ReplayWorkerBody(void *arg) {
+    ReplayWorker worker(*static_cast<int64 *>(arg));
+    worker.Run();
+}
+
+void ClearPid(int, Datum arg) {
+    ClearWorkerPid(DatumGetInt64(arg), ReplicaRole::kReplay, MyProcPid);
+}
+
+} // namespace
+
+} // namespace chameleon::pg
+
+void chameleon_replay_worker_main(Datum main_arg) {
+    int64 source_id = DatumGetInt64(main_arg);
+    pqsignal(SIGTERM, die);
+    BackgroundWorkerUnblockSignals();
+    BackgroundWorkerInitializeConnection(chameleon::pg::ReplicaDatabase(), nullptr, 0);
+    pgstat_report_appname(MyBgworkerEntry->bgw_name);
+    SetConfigOption("application_name", MyBgworkerEntry->bgw_name, PGC_USERSET, PGC_S_SESSION);
+    SetConfigOption("session_replication_role", "replica", PGC_SUSET, PGC_S_OVERRIDE);
+    SetConfigOption("search_path", "pg_catalog", PGC_USERSET, PGC_S_SESSION);
+    SetConfigOption("synchronous_commit", "off", PGC_USERSET, PGC_S_SESSION);
+    before_shmem_exit(chameleon::pg::ClearPid, Int64GetDatum(source_id));
+    chameleon::pg::SetWorkerState(source_id, chameleon::pg::ReplicaRole::kReplay,
+                                  chameleon::pg::ReplicaWorkerState::kWaiting);
+    MemoryContext context =
+        AllocSetContextCreate(TopMemoryContext, "chameleon replay worker", ALLOCSET_DEFAULT_SIZES);
+    MemoryContextSwitchTo(context);
+    chameleon::pg::RunGuardedVoid("chameleon replay worker", chameleon::pg::ReplayWorkerBody, &source_id);
+}
