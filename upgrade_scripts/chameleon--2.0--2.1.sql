@@ -675,7 +675,7 @@ SELECT src.i_id_source AS id,
        rep.ts_last_replayed AT TIME ZONE 'UTC' AS last_replay,
        (SELECT pg_catalog.count(*) FROM sch_chameleon.t_replica_batch bat
          WHERE bat.i_id_source OPERATOR(pg_catalog.=) src.i_id_source AND bat.b_processed AND NOT bat.b_replayed) AS pending_batches,
-       (SELECT pg_catalog.sum(coalesce(bat.i_rows, 0))::bigint FROM sch_chameleon.t_replica_batch bat
+       (SELECT coalesce(pg_catalog.sum(bat.i_rows), 0)::bigint FROM sch_chameleon.t_replica_batch bat
          WHERE bat.i_id_source OPERATOR(pg_catalog.=) src.i_id_source AND bat.b_processed AND NOT bat.b_replayed) AS pending_rows,
        wrk.read_pid,
        coalesce(wrk.read_state, 'stopped') AS read_state,

@@ -32,6 +32,20 @@ BEGIN
 END
 $warn$;
 
+-- Version 2.0 has no record of skipped source transactions (chameleon.skip_transaction): say what goes.
+DO $skipped$
+DECLARE
+    v_count bigint;
+BEGIN
+    SELECT pg_catalog.count(*) INTO v_count FROM sch_chameleon.t_skipped_transactions;
+    IF v_count > 0 THEN
+        RAISE WARNING 'version 2.0 does not record skipped source transactions: the % rows of sch_chameleon.t_skipped_transactions are dropped',
+                      v_count
+            USING HINT = 'Keep a copy first if you need them: CREATE TABLE public.skipped AS TABLE sch_chameleon.t_skipped_transactions.';
+    END IF;
+END
+$skipped$;
+
 -- Version 2.0: its members (as pg_describe_object names them), the columns of its tables, its enum
 -- labels. (This helper is dropped at the end of the script.)
 CREATE FUNCTION chameleon._v20_objects()

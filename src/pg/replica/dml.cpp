@@ -64,13 +64,25 @@ Datum DmlTarget::Input(int att, char *text) {
     return InputFunctionCall(&input_[att], text, ioparam_[att], TupleDescAttr(Desc(), att)->atttypmod);
 }
 
+void DmlTarget::BeginChange() {
+    // Each change is its own command: a later change of the same transaction sees it (a row
+    // inserted then updated in one source transaction).
+    estate_->es_output_cid = GetCurrentCommandId(true);
+}
+
+void DmlTarget::EndChange() {
+    CommandCounterIncrement();
+}
+
 void DmlTarget::Insert(Datum *values, bool *nulls) {
+    BeginChange();
     TupleDesc desc = Desc();
     ExecClearTuple(new_slot_);
     memcpy(new_slot_->tts_values, values, sizeof(Datum) * desc->natts);
     memcpy(new_slot_->tts_isnull, nulls, sizeof(bool) * desc->natts);
     ExecStoreVirtualTuple(new_slot_);
     ExecSimpleRelationInsert(result_, estate_, new_slot_);
+    EndChange();
 }
 
 bool DmlTarget::Find(Datum *key_values, bool *key_nulls) {
@@ -106,16 +118,19 @@ bool DmlTarget::Update(Datum *key_values, bool *key_nulls, Datum *new_values, bo
     EvalPlanQualInit(&epq, estate_, nullptr, NIL, -1);
     ExecSimpleRelationUpdate(result_, estate_, &epq, local_slot_, new_slot_);
     EvalPlanQualEnd(&epq);
+    EndChange();
     return true;
 }
 
 bool DmlTarget::Delete(Datum *key_values, bool *key_nulls) {
+    BeginChange();
     if (!Find(key_values, key_nulls))
         return false;
     EPQState epq;
     EvalPlanQualInit(&epq, estate_, nullptr, NIL, -1);
     ExecSimpleRelationDelete(result_, estate_, &epq, local_slot_);
     EvalPlanQualEnd(&epq);
+    EndChange();
     return true;
 }
 

@@ -43,6 +43,8 @@ public:
     Oid IdentityIndex() const { return identity_index_; }
 
 private:
+    void BeginChange();
+    void EndChange();
     bool Find(Datum *key_values, bool *key_nulls);
 
     Relation rel_ = nullptr;

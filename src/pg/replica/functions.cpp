@@ -150,6 +150,14 @@ CHAMELEON_FUNCTION(chameleon_wait_for_source) {
         throw Error("source \"" + source + "\" does not exist", sqlstate::kUndefinedObject, "",
                     "sch_chameleon.v_sources lists the sources.");
     const std::string id = rows[0][0].value_or("0");
+    if (rows[0][1] == SpiValue("error")) {
+        SpiValue last = SpiQueryValue("SELECT t_error_message FROM sch_chameleon.t_error_log WHERE i_id_source = "
+                                      "$1::bigint ORDER BY i_id_log DESC LIMIT 1",
+                                      {id});
+        throw Error("source \"" + source + "\" is in error: " + last.value_or("(see sch_chameleon.v_errors)"),
+                    sqlstate::kObjectNotInPrerequisiteState, "",
+                    "sch_chameleon.v_errors says why; chameleon.enable_replica() resets the source.");
+    }
     if (rows[0][1] != SpiValue("running"))
         throw Error("source \"" + source + "\" is " + rows[0][1].value_or("?") + ": nothing replicates it",
                     sqlstate::kObjectNotInPrerequisiteState, "", "Start it with chameleon.start_replica().");
