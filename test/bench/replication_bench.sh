@@ -95,6 +95,7 @@ perf_start() { # perf_start NAME : with BENCH_PERF=1, samples the whole machine 
 }
 perf_stop() {
     [ -n "$perf_pid" ] || return 0
+    ps -eLo tid,args > "$dir/perf.${perf_reports[-1]}.ps"
     kill -INT "$perf_pid" 2>/dev/null || true
     wait "$perf_pid" 2>/dev/null || true
     perf_pid=""
@@ -136,13 +137,10 @@ mysql_sums() { # one "table md5" line per table, of every row in id order
     sql -N -B -e "$q"
 }
 binlog_pos() { sql -N -B -e "SHOW MASTER STATUS" | cut -f1,2; }
-innodb_rows() {
-    sql -N -B -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_rows_inserted', 'Innodb_rows_updated',
-        'Innodb_rows_deleted')" | awk '{ n += $2 } END { print n }'
-}
 
 # ---- three PostgreSQL clusters with the same settings: A (chameleon, limit a), P and S (limit b) ----
-start_cluster() { # start_cluster NAME EXTRA_CONF -> prints the port
+cluster_port=""
+start_cluster() { # start_cluster NAME EXTRA_CONF : sets cluster_port (no subshell: cleanup needs clusters)
     local name=$1 extra=$2 p
     p=$(free_port)
     as_test_user "$PG_BINDIR/initdb" -D "$dir/$name" -A trust -E UTF8 --no-sync >/dev/null
@@ -158,7 +156,7 @@ $extra
 CONF
     clusters+=("$name")
     as_test_user "$PG_BINDIR/pg_ctl" -D "$dir/$name" -l "$dir/$name.log" -w start >/dev/null
-    echo "$p"
+    cluster_port=$p
 }
 pq() { # pq PORT psql-args...
     local p=$1
@@ -190,8 +188,9 @@ sources:
     my_server_id: 4242
 YAML
 [ "$(id -u)" -eq 0 ] && chown -R "$CHAMELEON_TEST_USER" "$dir/chameleon-conf"
-port_a=$(start_cluster A "shared_preload_libraries = 'chameleon'
-chameleon.copy_progress_interval = 0")
+start_cluster A "shared_preload_libraries = 'chameleon'
+chameleon.copy_progress_interval = 0"
+port_a=$cluster_port
 mkdir -p "$dir/A/chameleon"
 cp "$dir/chameleon-conf/default.yml" "$dir/A/chameleon/default.yml"
 chmod 600 "$dir/A/chameleon/default.yml"
@@ -208,10 +207,12 @@ for t in $checked_tables lag_marker; do
     lim_sql+="CREATE TABLE lim.$t (LIKE sbtest.$t INCLUDING ALL); INSERT INTO lim.$t SELECT * FROM sbtest.$t;"
 done
 pq "$port_a" -c "$lim_sql"
-port_p=$(start_cluster P "wal_level = logical")
+start_cluster P "wal_level = logical"
+port_p=$cluster_port
 # The launcher starts a subscription's worker at most once per wal_retrieve_retry_interval (5 s):
 # lowered so that the second ENABLE is not held back; it does not touch the apply itself.
-port_s=$(start_cluster S "wal_retrieve_retry_interval = 100ms")
+start_cluster S "wal_retrieve_retry_interval = 100ms"
+port_s=$cluster_port
 as_test_user "$PG_BINDIR/pg_dump" -h "$dir" -p "$port_a" -d postgres -n sbtest -f "$dir/sbtest.sql"
 marker_ddl="CREATE TABLE public.bench_marker (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())"
 pq "$port_p" -f "$dir/sbtest.sql" -c "$marker_ddl" -c "VACUUM ANALYZE" >/dev/null &
@@ -259,9 +260,19 @@ drain() { # drain SCENARIO : start_replica, time until wait_for_source returns
         return 0
     fi
     cham_s[$1]=$(elapsed "$t0" "$t1")
+    check_errors "$1"
     read -r r w <<<"$(worker_pids)"
     cham_cpu[$1]="read worker $(cpu_of "${r:-0}") s, replay worker $(cpu_of "${w:-0}") s, mariadbd $(awk -v a="$m0" -v b="$(cpu_of "$mysqld_pid")" 'BEGIN { printf "%.2f", b - a }') s"
     note_memory "$1"
+}
+check_errors() { # check_errors SCENARIO : a replay error (on_error_replay continue disables the table) is a break
+    local e
+    e=$(pq "$port_a" -At -F ' ' -c "SELECT count(*), min(schema_name || '.' || table_name || ': ' || message)
+        FROM sch_chameleon.v_errors" 2>&1) || true
+    case "$e" in
+        0\ *|0) ;;
+        *) problem "chameleon recorded replay errors ($1): $e" ;;
+    esac
 }
 stop_replica() { pq "$port_a" -c "SELECT chameleon.stop_replica('bench')" >/dev/null || problem "stop_replica failed"; }
 
@@ -303,7 +314,8 @@ if [ "$engine" = t ] && [ "$broken" -eq 0 ]; then
     markers=$((live_seconds * 10))
     lagv_sql="NULL"
     if [ "$(pq "$port_a" -At -c "SELECT to_regclass('sch_chameleon.v_status') IS NOT NULL")" = t ]; then
-        lagv_sql="(SELECT extract(epoch FROM replay_lag) FROM sch_chameleon.v_status WHERE name = 'bench')"
+        # replay_lag is now() - last_replay, and now() stands still inside the watcher's transaction
+        lagv_sql="(SELECT extract(epoch FROM clock_timestamp() - last_replay) FROM sch_chameleon.v_status WHERE name = 'bench')"
     fi
     # The watcher polls every 20 ms without writing (no xid held while the workload runs).
     cat > "$dir/watch.sql" <<SQL
@@ -354,21 +366,20 @@ SQL
     ) | sql sbtest &
     writer=$!
     bg_pids+=("$writer")
-    rows0=$(innodb_rows)
     t0=$(now)
     sb oltp_write_only --threads=4 --time="$live_seconds" --events=0 --rand-seed=2 run > "$dir/sysbench3.out"
     t1=$(now)
-    rows1=$(innodb_rows)
     wait "$writer" || problem "the marker writer failed"
     wait "$watcher" || problem "the lag watcher failed: $(cat "$dir/watch.out")"
-    live_changes=$((rows1 - rows0))
+    # oltp_write_only's writes each change one row (ignored errors, if any, aside)
+    live_changes=$(awk '/write:/ { print $2 }' "$dir/sysbench3.out")
     live_s=$(elapsed "$t0" "$t1")
     read -r seen maxlag medlag p95lag < <(sed -n 1p "$dir/watch.out")
     read -r nsamp maxv medv < <(sed -n 2p "$dir/watch.out")
     [ "${seen:-0}" -eq "$markers" ] || problem "only ${seen:-0} of $markers marker rows arrived"
-    live_report+=("workload: $live_changes row changes in $live_s s = $(rate "$live_changes" "$live_s") changes/s (InnoDB row counters, markers included); $(grep -E 'transactions:' "$dir/sysbench3.out" | sed 's/^ *//; s/  */ /g')")
+    live_report+=("workload: $live_changes row changes in $live_s s = $(rate "$live_changes" "$live_s") changes/s (sysbench's writes, one row each; plus 10 marker rows/s); $(grep -E 'transactions:' "$dir/sysbench3.out" | sed 's/^ *//; s/  */ /g')")
     live_report+=("end-to-end lag of $seen marker rows (written on MariaDB -> visible in PostgreSQL, 20 ms polling): max ${maxlag:--} s, median ${medlag:--} s, p95 ${p95lag:--} s")
-    live_report+=("sch_chameleon.v_status.replay_lag sampled every 200 ms ($nsamp samples): max ${maxv:--} s, median ${medv:--} s")
+    live_report+=("sch_chameleon.v_status lag (clock_timestamp() - last_replay; binlog event times have 1 s resolution) sampled every 200 ms ($nsamp samples): max ${maxv:--} s, median ${medv:--} s")
     ok=$(pq "$port_a" -At -c "SELECT chameleon.wait_for_source('bench', '5 min')" 2>&1) || true
     [ "$ok" = t ] || problem "wait_for_source after the live run: $ok"
     note_memory live
@@ -485,24 +496,26 @@ if [ "$engine" = t ]; then
 else
     echo "chameleon: SKIPPED (no chameleon.start_replica): no drain, live lag or worker memory figures"
 fi
-perf_summary() { # perf_summary DATA : busiest processes, then for each its split by object and top symbols
-    local data=$1 pid share
+perf_summary() { # perf_summary STEP : busiest processes, then for each its split by object and top symbols
+    local data="$dir/perf.$1.data" names="$dir/perf.$1.ps" pid share
     perf report -i "$data" --sort pid --stdio --percent-limit 4 2>/dev/null | grep -v '^#' | grep -v '^$' |
-        sed 's/^/    /'
+        while read -r share pid; do
+            printf '    %7s %-24s %s\n' "$share" "$pid" "$(awk -v t="${pid%%:*}" '$1 == t { $1 = ""; print substr($0, 2, 60) }' "$names")"
+        done
     perf report -i "$data" --comms postgres,mariadbd,replay_client --sort pid --stdio --percent-limit 8 2>/dev/null |
         awk '!/^#/ && NF { print $1, $2 }' | head -4 | while read -r share pid; do
         pid=${pid%%:*}
-        echo "  process $pid ($share of the machine's samples), by object, then its top symbols:"
-        perf report -i "$data" --pid "$pid" --sort dso --percentage relative --stdio --percent-limit 3 2>/dev/null |
-            awk '!/^#/ && NF { printf "      %s %s\n", $1, $2 }' | head -5
-        perf report -i "$data" --pid "$pid" --sort sym --percentage relative --stdio --percent-limit 1.5 2>/dev/null |
-            awk '!/^#/ && NF { $2 = ""; printf "      %s\n", $0 }' | head -14
+        perf report -i "$data" --pid "$pid" --sort sym --percentage relative --stdio 2>/dev/null |
+            awk '!/^#/ && NF' > "$data.$pid.syms"
+        echo "  process $pid ($share of the machine's samples; $(awk '$2 == "[k]" { k += $1 } END { printf "%.0f%%", k }' \
+            "$data.$pid.syms") of it in the kernel), its top symbols ([k] kernel):"
+        head -14 "$data.$pid.syms" | sed 's/^/      /'
     done
 }
 for step in "${perf_reports[@]}"; do
     echo
     echo "perf, $step: share of the machine's samples per process:"
-    perf_summary "$dir/perf.$step.data"
+    perf_summary "$step"
 done
 if [ "$broken" -ne 0 ]; then
     echo "replication_bench: something broke (see PROBLEM lines above)"
