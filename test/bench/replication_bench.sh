@@ -227,7 +227,7 @@ pq "$port_s" -c "SET client_min_messages = warning" -c "CREATE SUBSCRIPTION benc
 checkpoint_all() { for p in "$port_a" "$port_p" "$port_s"; do pq "$p" -c CHECKPOINT; done; }
 
 # ---- chameleon helpers ----
-declare -A cham_s cham_cpu cham_note
+declare -A cham_s cham_cpu
 worker_pids() { # -> "read_pid replay_pid" of the running source
     pq "$port_a" -At -F ' ' -c "SELECT
         (SELECT pid FROM pg_stat_activity WHERE backend_type = 'chameleon read bench' LIMIT 1),
