@@ -227,7 +227,7 @@ pq "$port_s" -c "SET client_min_messages = warning" -c "CREATE SUBSCRIPTION benc
 checkpoint_all() { for p in "$port_a" "$port_p" "$port_s"; do pq "$p" -c CHECKPOINT; done; }
 
 # ---- chameleon helpers ----
-declare -A cham_s cham_cpu
+declare -A cham_s cham_cpu cpu_sum cpu_max
 worker_pids() { # -> "read_pid replay_pid" of the running source
     pq "$port_a" -At -F ' ' -c "SELECT
         (SELECT pid FROM pg_stat_activity WHERE backend_type = 'chameleon read bench' LIMIT 1),
@@ -262,7 +262,13 @@ drain() { # drain SCENARIO : start_replica, time until wait_for_source returns
     cham_s[$1]=$(elapsed "$t0" "$t1")
     check_errors "$1"
     read -r r w <<<"$(worker_pids)"
-    cham_cpu[$1]="read worker $(cpu_of "${r:-0}") s, replay worker $(cpu_of "${w:-0}") s, mariadbd $(awk -v a="$m0" -v b="$(cpu_of "$mysqld_pid")" 'BEGIN { printf "%.2f", b - a }') s"
+    local rc wc mc
+    rc=$(cpu_of "${r:-0}")
+    wc=$(cpu_of "${w:-0}")
+    mc=$(awk -v a="$m0" -v b="$(cpu_of "$mysqld_pid")" 'BEGIN { printf "%.2f", b - a }')
+    cham_cpu[$1]="read worker $rc s, replay worker $wc s, mariadbd $mc s"
+    cpu_sum[cham-$1]=$(awk -v a="$rc" -v b="$wc" -v c="$mc" 'BEGIN { printf "%.2f", a + b + c }')
+    cpu_max[cham-$1]=$(awk -v a="$rc" -v b="$wc" 'BEGIN { printf "%.2f", (a > b ? a : b) }')
     note_memory "$1"
 }
 check_errors() { # check_errors SCENARIO : a replay error (on_error_replay continue disables the table) is a break
@@ -431,6 +437,8 @@ for sc in sysbench bulk; do
     read -r n s bcpu ccpu hwm <<<"$out"
     lim_a_s[$sc]=${s:-}
     lim_a_note[$sc]="backend cpu ${bcpu:-} s, client cpu ${ccpu:-} s, backend VmHWM $(( ${hwm:-0} / 1024 )) MB"
+    cpu_sum[a-$sc]=$(awk -v a="${bcpu:-0}" -v b="${ccpu:-0}" 'BEGIN { printf "%.2f", a + b }')
+    cpu_max[a-$sc]=${bcpu:-0}
 done
 pg_sums "$port_a" lim > "$dir/sums.lim"
 cmp -s "$dir/sums.mysql2" "$dir/sums.lim" || problem "limit (a): the tables differ from MariaDB's"
@@ -454,7 +462,11 @@ for sc in sysbench bulk; do
     lim_b_s[$sc]=$(elapsed "$t0" "$t1")
     ws=$(pq "$port_p" -At -c "SELECT pid FROM pg_stat_replication WHERE application_name = 'bench'")
     aw=$(pq "$port_s" -At -c "SELECT pid FROM pg_stat_subscription WHERE subname = 'bench' AND relid IS NULL")
-    lim_b_note[$sc]="walsender cpu $(cpu_of "${ws:-0}") s, apply worker cpu $(cpu_of "${aw:-0}") s, apply worker VmHWM/RssAnon/RssShmem $(mem_of "${aw:-0}" | tr ' ' /) MB; $pub_note"
+    wsc=$(cpu_of "${ws:-0}")
+    awc=$(cpu_of "${aw:-0}")
+    lim_b_note[$sc]="walsender cpu $wsc s, apply worker cpu $awc s, apply worker VmHWM/RssAnon/RssShmem $(mem_of "${aw:-0}" | tr ' ' /) MB; $pub_note"
+    cpu_sum[b-$sc]=$(awk -v a="$wsc" -v b="$awc" 'BEGIN { printf "%.2f", a + b }')
+    cpu_max[b-$sc]=$(awk -v a="$wsc" -v b="$awc" 'BEGIN { printf "%.2f", (a > b ? a : b) }')
     pq "$port_s" -c "ALTER SUBSCRIPTION bench DISABLE"
     for _ in $(seq 1 100); do
         busy=$(pq "$port_s" -At -c "SELECT count(*) FROM pg_stat_subscription WHERE pid IS NOT NULL")
@@ -481,6 +493,22 @@ for sc in sysbench bulk; do
     br=$(rate "$n" "${lim_b_s[$sc]:-0}")
     printf '%-18s %9s | %7s %10s | %7s %10s | %7s %10s | %8s %8s\n' "$sc backlog" "$n" "$cs" "$cr" \
         "${lim_a_s[$sc]:--}" "$ar" "${lim_b_s[$sc]:--}" "$br" "$(ratio "$cr" "$ar")" "$(ratio "$cr" "$br")"
+done
+echo
+echo "CPU seconds spent on the same changes (less sensitive to others' load than the wall clock): all the"
+echo "processes of the path (chameleon: read + replay worker + mariadbd; (a): backend + client; (b): walsender"
+echo "+ apply worker), the busiest one, and the changes per CPU second of the busiest — the rate one free"
+echo "core per process would allow"
+printf '%-18s | %-26s | %-26s | %-26s\n' scenario "chameleon all busiest /s" "limit (a) all busiest /s" \
+    "limit (b) all busiest /s"
+for sc in sysbench bulk; do
+    line=$(printf '%-18s' "$sc backlog")
+    for k in cham a b; do
+        all=${cpu_sum[$k-$sc]:--}
+        top=${cpu_max[$k-$sc]:--}
+        line+=$(printf ' | %6s %7s %10s' "$all" "$top" "$([ "$top" = - ] && echo - || rate "${nrows[$sc]:-0}" "$top")")
+    done
+    echo "$line"
 done
 echo
 for sc in sysbench bulk; do
