@@ -4,7 +4,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 status=0
-for bench in ddl_parser binlog_decode init_bench; do
+for bench in ddl_parser binlog_decode init_bench replication_bench; do
     if [ -f "$here/$bench.sh" ]; then
         echo "== $bench"
         bash "$here/$bench.sh" || status=1

@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential g++ make pkg-config
-  postgresql-15 postgresql-server-dev-15 postgresql-client-15 libipc-run-perl
+  postgresql-15 postgresql-server-dev-15 postgresql-client-15 libpq-dev libipc-run-perl
   mariadb-server mariadb-client libmariadb-dev
   libyaml-cpp-dev libgtest-dev googletest
   libzstd-dev zlib1g-dev libssl-dev
