@@ -21,18 +21,14 @@ $mysql->sql(q{
     INSERT INTO app.actor VALUES (1, 'ann'), (2, 'bob');
 });
 my $port = $mysql->port;
-write_config($node, 'default', <<"YAML");
-sources:
-  src:
-    type: mysql
-    db_conn:
-      host: "127.0.0.1"
-      port: "$port"
-      user: "root"
-      password: ""
-    schema_mappings:
-      app: app_pg
-YAML
+# One source `name` of configuration `config` with these schema mappings.
+sub source_config {
+    my ($config, $name, %mappings) = @_;
+    write_config($node, $config, "sources:\n  $name:\n    type: mysql\n    db_conn:\n      host: \"127.0.0.1\"\n"
+        . "      port: \"$port\"\n      user: \"root\"\n      password: \"\"\n    schema_mappings:\n"
+        . join('', map { "      $_: $mappings{$_}\n" } sort keys %mappings));
+}
+source_config('default', 'src', app => 'app_pg');
 $node->safe_psql('postgres', q{CREATE ROLE reader LOGIN; SELECT chameleon.add_source('src');});
 
 sub psql_run {
@@ -177,35 +173,12 @@ like($err, qr/ERROR:  chameleon.sync_tables\(\) needs schema "_app_pg_tmp", whic
 is($node->safe_psql('postgres', q{SELECT count(*) FROM pg_tables WHERE schemaname = '_app_pg_tmp'}), '1', 'and it is kept');
 
 # ---- a mapping onto another destination's working schema is refused ----
-write_config($node, 'clash', <<"YAML");
-sources:
-  clash:
-    type: mysql
-    db_conn:
-      host: "127.0.0.1"
-      port: "$port"
-      user: "root"
-      password: ""
-    schema_mappings:
-      app: _app_pg_old
-YAML
+source_config('clash', 'clash', app => '_app_pg_old');
 ($rc, $out, $err) = psql_run("SELECT chameleon.add_source('clash', 'clash')");
 like($err, qr/ERROR:  destination schema "_app_pg_old" of source "clash" collides with destination schema "app_pg" of source "src"\n/,
     'add_source refuses a destination named like a working schema');
 is($node->safe_psql('postgres', q{SELECT count(*) FROM sch_chameleon.t_sources WHERE t_source = 'clash'}), '0', 'the source is not added');
-write_config($node, 'default', <<"YAML");
-sources:
-  src:
-    type: mysql
-    db_conn:
-      host: "127.0.0.1"
-      port: "$port"
-      user: "root"
-      password: ""
-    schema_mappings:
-      app: app_pg
-      more: _app_pg_tmp
-YAML
+source_config('default', 'src', app => 'app_pg', more => '_app_pg_tmp');
 $node->safe_psql('postgres', q{DROP SCHEMA _app_pg_tmp CASCADE});
 ($rc, $out, $err) = psql_run("SELECT chameleon.update_schema_mappings('src')");
 like($err, qr/ERROR:  destination schema "(?:_app_pg_tmp|app_pg)" of source "src" collides with destination schema "(?:app_pg|_app_pg_tmp)" of source "src"\n/,

@@ -60,23 +60,6 @@ std::string FunctionName(ddl::CopyOperation op) {
     return std::string("chameleon.") + ddl::CopyOperationName(op) + "()";
 }
 
-// A text[] literal of `values`.
-std::string TextArrayLiteral(const std::vector<std::string> &values) {
-    std::string out = "{";
-    for (size_t i = 0; i < values.size(); ++i) {
-        if (i > 0)
-            out += ',';
-        out += '"';
-        for (char c : values[i]) {
-            if (c == '"' || c == '\\')
-                out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
-
 // ---------------------------------------------------------------------------------------------
 // Planning
 

@@ -1,5 +1,6 @@
 // What a schema swap would destroy that chameleon did not make (see dependents.hpp).
 #include "pg/copy/dependents.hpp"
+#include "pg/copy/common.hpp"
 
 #include "common/error.hpp"
 #include "ddl/pg_text.hpp"
@@ -25,24 +26,10 @@ std::string OidArray(const std::vector<std::string> &values) {
     return out + "}";
 }
 
-std::string TextArray(const std::vector<std::string> &values) {
-    std::string out = "{";
-    for (size_t i = 0; i < values.size(); ++i) {
-        out += i > 0 ? ",\"" : "\"";
-        for (char c : values[i]) {
-            if (c == '"' || c == '\\')
-                out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
-
 // chameleon's objects of the scope: (classid, objid) pairs.
 void OwnedObjects(const SwapScope &scope, std::vector<std::string> &classids,
                   std::vector<std::string> &objids) {
-    const SpiValue tables = scope.whole_schema ? SpiValue() : SpiValue(TextArray(scope.tables));
+    const SpiValue tables = scope.whole_schema ? SpiValue() : SpiValue(TextArrayLiteral(scope.tables));
     for (const SpiRow &r :
          SpiQuery("WITH RECURSIVE ns AS (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1), "
                   "tabs AS (SELECT c.oid FROM pg_catalog.pg_class c JOIN ns ON c.relnamespace = ns.oid "
