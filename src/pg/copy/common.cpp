@@ -71,4 +71,20 @@ std::string FormatRate(double rows, double seconds) {
     return buf;
 }
 
+std::string TextArrayLiteral(const std::vector<std::string> &values) {
+    std::string out = "{";
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        out += '"';
+        for (char c : values[i]) {
+            if (c == '"' || c == '\\')
+                out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
 } // namespace chameleon::pg

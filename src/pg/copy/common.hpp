@@ -5,6 +5,7 @@
 #include "mysql/preflight.hpp"
 
 #include <string>
+#include <vector>
 
 namespace chameleon::pg {
 
@@ -13,6 +14,9 @@ mysql::ConnectParams ConnectParamsOf(const config::SourceConfig &settings);
 
 // lock_timeout ("120s", "2min", "500ms", "1h", bare seconds) in whole seconds, at least 1.
 int LockTimeoutSeconds(const std::string &lock_timeout);
+
+// A text[] literal of `values` ('{"a","b"}').
+std::string TextArrayLiteral(const std::vector<std::string> &values);
 
 // "1.2 s", "35 ms", "2 min 3 s".
 std::string FormatDuration(double seconds);

@@ -16,6 +16,7 @@
 
 #include "pg/copy/common.hpp"
 #include "pg/copy/conductor.hpp"
+#include "pg/copy/dependents.hpp"
 #include "pg/copy/shared.hpp"
 #include "pg/fmgr_util.hpp"
 #include "pg/guard.hpp"
@@ -57,23 +58,6 @@ const char *InternState(const std::string &state) {
 
 std::string FunctionName(ddl::CopyOperation op) {
     return std::string("chameleon.") + ddl::CopyOperationName(op) + "()";
-}
-
-// A text[] literal of `values`.
-std::string TextArrayLiteral(const std::vector<std::string> &values) {
-    std::string out = "{";
-    for (size_t i = 0; i < values.size(); ++i) {
-        if (i > 0)
-            out += ',';
-        out += '"';
-        for (char c : values[i]) {
-            if (c == '"' || c == '\\')
-                out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -627,6 +611,7 @@ void Conductor::Launch() {
     run_->source_id = plan.source_id;
     run_->started_at = GetCurrentTimestamp();
     strlcpy(run_->previous_status, planned_.previous_status.c_str(), sizeof run_->previous_status);
+    run_->dependents_policy = CopyDependentsPolicy();
     memcpy(const_cast<char *>(RunPlan(run_)), blob.data(), blob.size());
     // Claim order: most expensive first, so the long tables start early and the short ones fill
     // the gaps at the end.
@@ -933,6 +918,17 @@ std::string RunCopyOperation(const CopyRequest &request) {
             config::LoadConfiguration(ConfigDirectory(), source.config);
         const config::SourceConfig &settings = configuration.Source(source.name);
         planned = BuildPlan(request, source, configuration, settings);
+        // Refused before any copying: a working schema chameleon did not make, and (by default) a
+        // swap that would drop objects chameleon did not create. The leader checks again at the swap.
+        const auto policy = static_cast<DependentsPolicy>(CopyDependentsPolicy());
+        for (const SwapScope &scope : SwapScopesOf(planned.plan)) {
+            RefuseUnmarked(ddl::LoadSchemaName(scope.dest_schema), WorkSchemaMark("loading", source.name),
+                           function);
+            if (scope.whole_schema)
+                RefuseUnmarked(ddl::OldSchemaName(scope.dest_schema), WorkSchemaMark("replaced", source.name),
+                               function);
+            RefuseDependents(scope, FindDependents(scope), policy);
+        }
         planned.copy_jobs = settings.copy_jobs;
         planned.previous_status =
             (source.status == "initialising" || source.status == "syncing") ? "error" : source.status;

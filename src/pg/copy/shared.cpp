@@ -30,6 +30,9 @@ shmem_startup_hook_type previous_startup_hook = nullptr;
 int progress_interval = 10;
 int copy_on_error = 0; // 0: the source's on_error_copy, 1 exit, 2 skip
 int split_rows = 500000;
+int copy_dependents = 0; // DependentsPolicy
+const struct config_enum_entry copy_dependents_options[] = {
+    {"refuse", 0, false}, {"carry", 1, false}, {nullptr, 0, false}};
 bool copy_binary = true;
 const struct config_enum_entry copy_on_error_options[] = {
     {"config", 0, false}, {"exit", 1, false}, {"skip", 2, false}, {nullptr, 0, false}};
@@ -285,7 +288,19 @@ bool CopySkipBadRows(const std::string &source_on_error_copy) {
     return copy_on_error == 2;
 }
 
+uint32 CopyDependentsPolicy() {
+    return static_cast<uint32>(copy_dependents);
+}
+
 void CopyModuleInit() {
+    DefineCustomEnumVariable(
+        "chameleon.copy_dependents",
+        "What init_replica, refresh_schema and sync_tables do with objects chameleon did not create that "
+        "depend on what they replace.",
+        "refuse: the run is refused, listing them; carry: views, materialized views and foreign keys are "
+        "created again on the new tables, and the destination schema's own tables, sequences, views, "
+        "functions and types are moved into the new schema.",
+        &copy_dependents, 0, copy_dependents_options, PGC_SUSET, 0, nullptr, nullptr, nullptr);
     DefineCustomIntVariable(
         "chameleon.copy_progress_interval",
         "Seconds between the progress NOTICEs of init_replica and its family (0: none).",

@@ -124,6 +124,7 @@ struct CopyRunShared {
     TimestampTz started_at;
     char previous_status[32]; // source status before the run (restored on cancellation)
     int32 failed_table;       // table whose copy failed first, -1 when none
+    uint32 dependents_policy; // DependentsPolicy: chameleon.copy_dependents of the caller
 
     pg_atomic_uint32 phase;        // RunPhase
     pg_atomic_uint32 abort;        // AbortReason
@@ -231,5 +232,9 @@ bool CopyBinary();
 // the source's on_error_copy (exit | skip), unless GUC chameleon.copy_on_error overrides it for the
 // session ('exit' or 'skip' instead of the default 'config').
 bool CopySkipBadRows(const std::string &source_on_error_copy);
+
+// GUC chameleon.copy_dependents: what a schema swap does with the objects chameleon did not create
+// that depend on what it replaces: 'refuse' (default) or 'carry' (see dependents.hpp).
+uint32 CopyDependentsPolicy();
 
 } // namespace chameleon::pg

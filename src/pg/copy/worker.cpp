@@ -19,6 +19,7 @@
 #include "mysql/snapshot.hpp"
 
 #include "pg/copy/common.hpp"
+#include "pg/copy/dependents.hpp"
 #include "pg/copy/load.hpp"
 #include "pg/copy/shared.hpp"
 #include "pg/guard.hpp"
@@ -208,12 +209,16 @@ void Worker::Prepare() {
                {StatusDuring(), std::to_string(plan_.source_id)});
     if (!plan_.keep_existing_schema) {
         for (const ddl::LoadSchema &s : plan_.schemas) {
-            if (SpiQueryValue("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {s.load_schema})) {
+            const std::string mark = WorkSchemaMark("loading", plan_.source);
+            RefuseUnmarked(s.load_schema, mark, Operation());
+            if (SchemaExists(s.load_schema)) {
                 Message(NOTICE, "dropping the loading schema " + ddl::QuoteIdent(s.load_schema) +
                                     " left by an earlier run");
                 SpiExecute("DROP SCHEMA " + ddl::QuoteIdent(s.load_schema) + " CASCADE");
             }
             SpiExecute("CREATE SCHEMA " + ddl::QuoteIdent(s.load_schema));
+            SpiExecute("COMMENT ON SCHEMA " + ddl::QuoteIdent(s.load_schema) + " IS " +
+                       ddl::QuoteLiteral(mark));
         }
     }
     for (const std::string &sql : plan_.prepare_statements)
@@ -649,33 +654,61 @@ void Worker::Finish() {
                     std::to_string(ts.binlog_position), gtid});
     }
 
-    // Swap into place.
+    // Swap into place, carrying over (or refusing) what chameleon did not create.
     if (!plan_.keep_existing_schema) {
-        if (whole_schemas) {
-            for (const ddl::LoadSchema &s : plan_.schemas) {
-                if (SpiQueryValue("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {s.old_schema}))
-                    SpiExecute("DROP SCHEMA " + ddl::QuoteIdent(s.old_schema) + " CASCADE");
-                if (SpiQueryValue("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1",
-                                  {s.dest_schema}))
-                    SpiExecute("ALTER SCHEMA " + ddl::QuoteIdent(s.dest_schema) + " RENAME TO " +
-                               ddl::QuoteIdent(s.old_schema));
-                SpiExecute("ALTER SCHEMA " + ddl::QuoteIdent(s.load_schema) + " RENAME TO " +
-                           ddl::QuoteIdent(s.dest_schema));
-            }
-        } else {
-            for (const ddl::CopyTable &t : plan_.tables) {
-                if (!SpiQueryValue("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1",
-                                   {t.dest_schema}))
-                    SpiExecute("CREATE SCHEMA " + ddl::QuoteIdent(t.dest_schema));
-                SpiExecute("DROP TABLE IF EXISTS " + ddl::QualifiedName(t.dest_schema, t.table));
-                SpiExecute("ALTER TABLE " + ddl::QualifiedName(t.load_schema, t.table) + " SET SCHEMA " +
-                           ddl::QuoteIdent(t.dest_schema));
-                for (const std::string &type : t.enum_types) {
-                    SpiExecute("DROP TYPE IF EXISTS " + ddl::QualifiedName(t.dest_schema, type));
-                    SpiExecute("ALTER TYPE " + ddl::QualifiedName(t.load_schema, type) + " SET SCHEMA " +
+        const auto policy = static_cast<DependentsPolicy>(run_->dependents_policy);
+        const auto notice = [this](int elevel, const std::string &text) { Message(elevel, text); };
+        for (const SwapScope &scope : SwapScopesOf(plan_)) {
+            const std::string load = ddl::LoadSchemaName(scope.dest_schema);
+            const std::string old = ddl::OldSchemaName(scope.dest_schema);
+            std::vector<Dependent> found = FindDependents(scope);
+            RefuseDependents(scope, found, policy);
+            CarryState carried = DetachDependents(scope, found);
+            if (scope.whole_schema) {
+                const std::string replaced = WorkSchemaMark("replaced", plan_.source);
+                RefuseUnmarked(old, replaced, Operation());
+                if (SchemaExists(old)) {
+                    SwapScope left = scope;
+                    left.dest_schema = old;
+                    left.everything_is_chameleons = true;
+                    std::vector<Dependent> others = FindDependents(left);
+                    if (!others.empty())
+                        throw Error("schema " + ddl::QuoteIdent(old) +
+                                        ", left by an earlier run, cannot be dropped",
+                                    "2BP01", DescribeDependents(others),
+                                    "Drop or move these objects, then drop the schema.");
+                    SpiExecute("DROP SCHEMA " + ddl::QuoteIdent(old) + " CASCADE");
+                }
+                const bool had_dest = SchemaExists(scope.dest_schema);
+                if (had_dest)
+                    SpiExecute("ALTER SCHEMA " + ddl::QuoteIdent(scope.dest_schema) + " RENAME TO " +
+                               ddl::QuoteIdent(old));
+                SpiExecute("ALTER SCHEMA " + ddl::QuoteIdent(load) + " RENAME TO " +
+                           ddl::QuoteIdent(scope.dest_schema));
+                if (had_dest) {
+                    CarrySchemaProperties(old, scope.dest_schema, notice);
+                    SpiExecute("COMMENT ON SCHEMA " + ddl::QuoteIdent(old) + " IS " +
+                               ddl::QuoteLiteral(replaced));
+                } else {
+                    SpiExecute("COMMENT ON SCHEMA " + ddl::QuoteIdent(scope.dest_schema) + " IS NULL");
+                }
+            } else {
+                for (const ddl::CopyTable &t : plan_.tables) {
+                    if (t.dest_schema != scope.dest_schema)
+                        continue;
+                    if (!SchemaExists(t.dest_schema))
+                        SpiExecute("CREATE SCHEMA " + ddl::QuoteIdent(t.dest_schema));
+                    SpiExecute("DROP TABLE IF EXISTS " + ddl::QualifiedName(t.dest_schema, t.table));
+                    SpiExecute("ALTER TABLE " + ddl::QualifiedName(t.load_schema, t.table) + " SET SCHEMA " +
                                ddl::QuoteIdent(t.dest_schema));
+                    for (const std::string &type : t.enum_types) {
+                        SpiExecute("DROP TYPE IF EXISTS " + ddl::QualifiedName(t.dest_schema, type));
+                        SpiExecute("ALTER TYPE " + ddl::QualifiedName(t.load_schema, type) + " SET SCHEMA " +
+                                   ddl::QuoteIdent(t.dest_schema));
+                    }
                 }
             }
+            ReattachDependents(scope, carried, old, notice);
         }
     }
 
@@ -734,12 +767,31 @@ void Worker::DropReplaced() {
     for (const ddl::LoadSchema &s : plan_.schemas) {
         if (plan_.keep_existing_schema)
             break;
-        const std::string target =
-            plan_.operation == ddl::CopyOperation::kSyncTables ? s.load_schema : s.old_schema;
+        const bool sync = plan_.operation == ddl::CopyOperation::kSyncTables;
+        const std::string target = sync ? s.load_schema : s.old_schema;
         try {
             BeginWorkerTransaction();
             SetLocals(false);
-            SpiExecute("DROP SCHEMA IF EXISTS " + ddl::QuoteIdent(target) + " CASCADE");
+            // Only a schema chameleon marked, and only when nothing outside it depends on it (an object
+            // made since the swap committed).
+            if (SchemaExists(target) &&
+                SchemaMarked(target, WorkSchemaMark(sync ? "loading" : "replaced", plan_.source))) {
+                SwapScope left;
+                left.operation = Operation();
+                left.source = plan_.source;
+                left.source_id = plan_.source_id;
+                left.dest_schema = target;
+                left.everything_is_chameleons = true;
+                std::vector<Dependent> others = FindDependents(left);
+                if (!others.empty()) {
+                    Message(WARNING, "schema " + ddl::QuoteIdent(target) +
+                                         " was not dropped: other objects " + "depend on it:\n" +
+                                         DescribeDependents(others) +
+                                         "\nDrop or move them, then drop the schema by hand.");
+                } else {
+                    SpiExecute("DROP SCHEMA " + ddl::QuoteIdent(target) + " CASCADE");
+                }
+            }
             CommitWorkerTransaction();
         } catch (const std::exception &e) {
             std::string message = e.what();
@@ -795,8 +847,11 @@ void Worker::Cleanup() {
         BeginWorkerTransaction();
         SetLocals(false);
         if (!plan_.keep_existing_schema) {
-            for (const ddl::LoadSchema &s : plan_.schemas)
-                SpiExecute("DROP SCHEMA IF EXISTS " + ddl::QuoteIdent(s.load_schema) + " CASCADE");
+            // Only what this run (or an earlier one of the source) marked as its loading schema.
+            for (const ddl::LoadSchema &s : plan_.schemas) {
+                if (SchemaMarked(s.load_schema, WorkSchemaMark("loading", plan_.source)))
+                    SpiExecute("DROP SCHEMA " + ddl::QuoteIdent(s.load_schema) + " CASCADE");
+            }
         }
         std::string status = cancelled ? std::string(run_->previous_status) : "error";
         if (status.empty())
