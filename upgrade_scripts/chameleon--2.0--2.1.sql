@@ -63,7 +63,8 @@ LANGUAGE C VOLATILE STRICT
 AS 'MODULE_PATHNAME', 'chameleon_check_mysql';
 
 -- Checks shared by the source functions: the destination schemas of `mappings` may belong to no
--- other source, and may not be a system schema.
+-- other source, may not be a system schema, and may not be named like the working schema
+-- (_<destination>_tmp, _<destination>_old) of another destination.
 CREATE FUNCTION chameleon._check_destinations(source text, mappings jsonb)
 RETURNS void
 LANGUAGE plpgsql
@@ -72,6 +73,7 @@ AS $body$
 DECLARE
     v_destination text;
     v_owner text;
+    v_other text;
 BEGIN
     FOR v_destination IN SELECT value FROM pg_catalog.jsonb_each_text(mappings) ORDER BY 1 LOOP
         IF v_destination IN ('sch_chameleon', 'chameleon', 'information_schema', 'pg_toast')
@@ -88,6 +90,23 @@ BEGIN
             RAISE EXCEPTION 'destination schema "%" is already mapped by source "%"', v_destination, v_owner
                 USING ERRCODE = 'duplicate_object',
                       HINT = 'A destination schema can belong to one source only.';
+        END IF;
+        SELECT all_maps.src_name, all_maps.dest INTO v_owner, v_other
+          FROM (SELECT src.t_source AS src_name, map.value AS dest
+                  FROM sch_chameleon.t_sources src, pg_catalog.jsonb_each_text(src.jsb_schema_mappings) map
+                 WHERE src.t_source <> source
+                UNION ALL
+                SELECT source, map.value FROM pg_catalog.jsonb_each_text(mappings) map) all_maps
+         WHERE v_destination IN ('_' || all_maps.dest || '_tmp', '_' || all_maps.dest || '_old')
+            OR all_maps.dest IN ('_' || v_destination || '_tmp', '_' || v_destination || '_old')
+         ORDER BY 1, 2
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'destination schema "%" of source "%" collides with destination schema "%" of source "%"',
+                v_destination, source, v_other, v_owner
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'A copy loads into _<destination>_tmp and keeps the previous destination as _<destination>_old until it ends.',
+                      HINT = 'Map the MySQL schema to a PostgreSQL schema not named like another one''s working schema.';
         END IF;
     END LOOP;
 END
@@ -837,51 +856,5 @@ REVOKE ALL ON PROCEDURE chameleon.run_maintenance(text, interval) FROM PUBLIC;
 -- A copy loads into _<destination>_tmp and keeps the previous destination as _<destination>_old until
 -- the swap commits: a destination named like the working schema of another destination (of any
 -- source, or of the same one) would be renamed or dropped by that copy. add_source and
--- update_schema_mappings refuse such mappings (the checks above, and this one).
-CREATE OR REPLACE FUNCTION chameleon._check_destinations(source text, mappings jsonb)
-RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $body$
-DECLARE
-    v_destination text;
-    v_owner text;
-    v_other text;
-BEGIN
-    FOR v_destination IN SELECT value FROM pg_catalog.jsonb_each_text(mappings) ORDER BY 1 LOOP
-        IF v_destination IN ('sch_chameleon', 'chameleon', 'information_schema', 'pg_toast')
-           OR v_destination LIKE 'pg\_%' THEN
-            RAISE EXCEPTION 'destination schema "%" of source "%" is reserved', v_destination, source
-                USING ERRCODE = 'invalid_parameter_value',
-                      HINT = 'Map the MySQL schema to another PostgreSQL schema in schema_mappings.';
-        END IF;
-        SELECT src.t_source INTO v_owner
-          FROM sch_chameleon.t_sources src, pg_catalog.jsonb_each_text(src.jsb_schema_mappings) map
-         WHERE map.value = v_destination AND src.t_source <> source
-         LIMIT 1;
-        IF FOUND THEN
-            RAISE EXCEPTION 'destination schema "%" is already mapped by source "%"', v_destination, v_owner
-                USING ERRCODE = 'duplicate_object',
-                      HINT = 'A destination schema can belong to one source only.';
-        END IF;
-        SELECT all_maps.src_name, all_maps.dest INTO v_owner, v_other
-          FROM (SELECT src.t_source AS src_name, map.value AS dest
-                  FROM sch_chameleon.t_sources src, pg_catalog.jsonb_each_text(src.jsb_schema_mappings) map
-                 WHERE src.t_source <> source
-                UNION ALL
-                SELECT source, map.value FROM pg_catalog.jsonb_each_text(mappings) map) all_maps
-         WHERE v_destination IN ('_' || all_maps.dest || '_tmp', '_' || all_maps.dest || '_old')
-            OR all_maps.dest IN ('_' || v_destination || '_tmp', '_' || v_destination || '_old')
-         ORDER BY 1, 2
-         LIMIT 1;
-        IF FOUND THEN
-            RAISE EXCEPTION 'destination schema "%" of source "%" collides with destination schema "%" of source "%"',
-                v_destination, source, v_other, v_owner
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = 'A copy loads into _<destination>_tmp and keeps the previous destination as _<destination>_old until it ends.',
-                      HINT = 'Map the MySQL schema to a PostgreSQL schema not named like another one''s working schema.';
-        END IF;
-    END LOOP;
-END
-$body$;
+-- update_schema_mappings refuse such mappings (chameleon._check_destinations, at the top).
 -- <<< copy safety
