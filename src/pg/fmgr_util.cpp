@@ -57,19 +57,17 @@ Datum ReturnTextRows(FunctionCallInfo fcinfo, const std::vector<Row> &rows) {
     PgCall([&] { InitMaterializedSRF(fcinfo, 0); });
     auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
     const int natts = rsinfo->setDesc->natts;
-    std::vector<Datum> values(natts);
-    std::unique_ptr<bool[]> nulls(new bool[natts]);
+    // Each value goes through the input function of its declared column type (text, or e.g. the
+    // bigint and integer columns of chameleon._replica_workers()).
+    AttInMetadata *in = PgCall([&] { return TupleDescGetAttInMetadata(rsinfo->setDesc); });
+    std::vector<char *> values(natts);
     for (const Row &row : rows) {
         if (static_cast<int>(row.size()) != natts)
             throw Error("internal error: row has " + std::to_string(row.size()) + " columns, expected " +
                         std::to_string(natts));
-        PgCall([&] {
-            for (int i = 0; i < natts; i++) {
-                nulls[i] = !row[i].has_value();
-                values[i] = nulls[i] ? (Datum)0 : CStringGetTextDatum(row[i]->c_str());
-            }
-            tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values.data(), nulls.get());
-        });
+        for (int i = 0; i < natts; i++)
+            values[i] = row[i].has_value() ? const_cast<char *>(row[i]->c_str()) : nullptr;
+        PgCall([&] { tuplestore_puttuple(rsinfo->setResult, BuildTupleFromCStrings(in, values.data())); });
     }
     return (Datum)0;
 }

@@ -169,8 +169,59 @@ sub poll_until {
 sub stop {
     my ($self) = @_;
     return if $self->{stopped};
+    # A server a test froze (SIGSTOP) must be able to act on the TERM.
+    my $pid = $self->pid;
+    kill 'CONT', $pid if $pid;
     system('bash', "$lib_dir/mariadb.sh", 'stop', $self->{dir});
     $self->{stopped} = 1;
+}
+
+# The mariadbd process id (undef when it is not running).
+sub pid {
+    my ($self) = @_;
+    open(my $fh, '<', "$self->{dir}/mariadbd.launch.pid") or return undef;
+    my $pid = <$fh>;
+    close($fh);
+    chomp $pid if defined $pid;
+    return $pid;
+}
+
+# Starts the server again on the same data directory and port (after stop).
+sub restart {
+    my ($self) = @_;
+    my $out = `bash $lib_dir/mariadb.sh restart $self->{dir}`;
+    die "MariaDB did not restart in $self->{dir}" if $? != 0;
+    $self->{stopped} = 0;
+}
+
+# Runs a SQL script in a background client session (script and output in files, so that the client
+# never waits for this process); returns a ChameleonTest::Background whose finish() waits for it and
+# returns (exit code, stdout, stderr).
+sub background_sql {
+    my ($self, $sql) = @_;
+    my $base = "$self->{dir}/background." . ++$self->{background};
+    open(my $fh, '>', "$base.sql") or die "cannot write $base.sql: $!";
+    print $fh $sql;
+    close($fh) or die "cannot close $base.sql: $!";
+    my $bg = bless { base => $base }, 'ChameleonTest::Background';
+    $bg->{harness} = IPC::Run::start([ 'bash', "$lib_dir/mariadb.sh", 'client', $self->{dir}, '-N', '-B' ],
+        '<', "$base.sql", '>', "$base.out", '2>', "$base.err");
+    return $bg;
+}
+
+package ChameleonTest::Background;
+
+sub finish {
+    my ($self) = @_;
+    $self->{harness}->finish;
+    my $read = sub {
+        open(my $fh, '<', $_[0]) or return '';
+        local $/;
+        my $text = <$fh>;
+        close($fh);
+        return $text // '';
+    };
+    return ($self->{harness}->result(0), $read->("$self->{base}.out"), $read->("$self->{base}.err"));
 }
 
 1;

@@ -6,6 +6,7 @@
 #       with the binary log on (ROW, FULL, binlog_row_metadata=FULL, CRC32), waits until it answers,
 #       and writes DIR/port. root@127.0.0.1 and root@localhost have no password.
 #   mariadb.sh stop DIR      stops that server (only its own pid) and waits for it to exit.
+#   mariadb.sh restart DIR   starts the server of DIR again (same data, port and my.cnf), after a stop.
 #   mariadb.sh client DIR [mariadb options]   runs the mariadb client against it.
 #
 # Run it as the unprivileged user that should own the server (not root).
@@ -67,9 +68,16 @@ default-character-set=utf8mb4
 CNF
     mariadb-install-db --defaults-file="$dir/my.cnf" --auth-root-authentication-method=normal \
         --skip-test-db > "$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
+    echo "$port" > "$dir/port"
+    launch
+}
+
+# Starts mariadbd on DIR's my.cnf and waits until it answers; prints the port.
+launch() {
+    local port
+    port=$(cat "$dir/port")
     nohup mariadbd --defaults-file="$dir/my.cnf" > "$dir/mariadbd.stdout" 2>&1 &
     echo $! > "$dir/mariadbd.launch.pid"
-    echo "$port" > "$dir/port"
     for _ in $(seq 1 300); do
         if mariadb --defaults-file="$dir/my.cnf" --protocol=tcp -e 'SELECT 1' >/dev/null 2>&1; then
             echo "$port"
@@ -105,6 +113,7 @@ stop() {
 case "$cmd" in
     start) start "$@" ;;
     stop) stop ;;
+    restart) dir=$(cd "$dir" && pwd); stop; launch ;;
     client) exec mariadb --defaults-file="$dir/my.cnf" --protocol=tcp "$@" ;;
     *) echo "mariadb.sh: unknown command $cmd" >&2; exit 2 ;;
 esac
