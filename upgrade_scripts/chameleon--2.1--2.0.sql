@@ -32,6 +32,29 @@ BEGIN
 END
 $warn$;
 
+-- Row changes read by chameleon and not replayed yet are stored in 2.1's columns (t_row_after,
+-- t_row_before), which 2.0 has not: the downgrade would lose them. Refuse, and say how to drain them.
+DO $pending$
+DECLARE
+    v_list text;
+BEGIN
+    SELECT pg_catalog.string_agg(pg_catalog.format('%s (%s)', src.t_source, pending.n), ', ' ORDER BY src.t_source)
+      INTO v_list
+      FROM sch_chameleon.t_sources src
+      JOIN LATERAL (SELECT pg_catalog.count(*) AS n FROM sch_chameleon.t_log_replica log
+                      JOIN sch_chameleon.t_replica_batch bat ON bat.i_id_batch OPERATOR(pg_catalog.=) log.i_id_batch
+                     WHERE bat.i_id_source OPERATOR(pg_catalog.=) src.i_id_source AND NOT bat.b_replayed
+                       AND (log.t_row_after IS NOT NULL OR log.t_row_before IS NOT NULL)) pending ON true
+     WHERE pending.n OPERATOR(pg_catalog.>) 0;
+    IF v_list IS NOT NULL THEN
+        RAISE EXCEPTION 'cannot downgrade extension chameleon: row changes read by chameleon are not replayed yet: %', v_list
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Version 2.0 has no place for chameleon''s row images; they would be lost.',
+                  HINT = 'Start the sources again (chameleon.start_replica), let them replay (chameleon.wait_for_source), stop them, then downgrade.';
+    END IF;
+END
+$pending$;
+
 -- Version 2.0 has no record of skipped source transactions (chameleon.skip_transaction): say what goes.
 DO $skipped$
 DECLARE

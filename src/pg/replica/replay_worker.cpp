@@ -365,6 +365,14 @@ private:
             return;
         }
         const char action = row.action != nullptr ? row.action[0] : '?';
+        if (row.after == nullptr && row.before == nullptr && row.jafter == nullptr && row.jbefore == nullptr) {
+            // Never apply a change without its values (an image lost by hand or by a tool).
+            PgCall([&] {
+                ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                                errmsg("log row %lld of %s.%s has no row image", static_cast<long long>(row.event_id),
+                                       row.schema, row.table)));
+            });
+        }
         Target &target = *t;
         const std::vector<int> &att_of_col = t->att_of_col;
         bool found = true;
