@@ -687,24 +687,7 @@ private:
             "i_rows = $2::bigint WHERE i_id_batch = $1::bigint",
             {std::to_string(batch_id_), std::to_string(rows_in_batch_)});
         MarkReceived(event_time);
-        for (const TableInfo *t : reached_) {
-            SpiExecute(
-                "UPDATE sch_chameleon.t_replica_tables SET t_binlog_name = NULL, i_binlog_position = NULL "
-                "WHERE i_id_source = $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
-                {id, t->dest_schema, t->dest_table});
-        }
-        reached_.clear();
-        if (!consistent_ &&
-            binlog::CompareBinlogPositions(end.file, end.pos, watermark_file_, watermark_pos_) >= 0) {
-            SpiExecute("UPDATE sch_chameleon.t_sources SET b_consistent = true, t_binlog_name = NULL, "
-                       "i_binlog_position = NULL WHERE i_id_source = $1::bigint",
-                       {id});
-            SpiExecute(
-                "UPDATE sch_chameleon.t_replica_tables SET t_binlog_name = NULL, i_binlog_position = NULL "
-                "WHERE i_id_source = $1::bigint",
-                {id});
-            consistent_ = true;
-        }
+        RecordConsistency(end);
         FinishTransaction();
         batch_id_ = std::stoll(next_batch.value_or("0"));
         log_table_ = next_log.value_or(log_table_);
@@ -744,19 +727,13 @@ private:
             start_pos_ = pos.pos;
         }
         MarkReceived(event_time);
-        if (!reached_.empty() ||
-            (!consistent_ &&
-             binlog::CompareBinlogPositions(pos.file, pos.pos, watermark_file_, watermark_pos_) >= 0)) {
-            FinishTransaction();
-            CloseBatchEmpty(pos);
-            return;
-        }
+        RecordConsistency(pos);
         FinishTransaction();
     }
 
-    // An empty batch passing a consistent point still records it.
-    void CloseBatchEmpty(const binlog::Coordinates &pos) {
-        EnsureTransaction();
+    // In the open transaction: the tables whose rows reached past their own copy point, and the
+    // source once it is past its high watermark, become consistent (their copy points are cleared).
+    void RecordConsistency(const binlog::Coordinates &pos) {
         const std::string id = std::to_string(source_id_);
         for (const TableInfo *t : reached_) {
             SpiExecute(
@@ -776,7 +753,6 @@ private:
                 {id});
             consistent_ = true;
         }
-        FinishTransaction();
     }
 
     // pg_chameleon's pause protocol: when t_sources.b_paused is set, acknowledge it in
