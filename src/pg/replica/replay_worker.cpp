@@ -616,6 +616,7 @@ private:
             "WHERE b.i_id_source = $1::bigint AND b.b_processed AND NOT b.b_replayed)",
             {std::to_string(source_id_)});
         CommitWorkerTransaction();
+        ClearFailuresOnce(); // working again: an error of an earlier run is no longer current
     }
 
     // pg_chameleon's batch_retention: replayed batches are kept that long, then deleted.
