@@ -56,6 +56,10 @@ sub db_conn_yaml {
 # A fresh copy of MySQL's data by the source `check` (added again, its `schemas` dropped first).
 sub fresh_copy {
     my ($node, $check, @schemas) = @_;
+    # Every destination of the check source goes: init_replica refuses to replace tables it did not
+    # make, and once the source is dropped its earlier copies are no longer its own.
+    push @schemas, split /\n/, $node->safe_psql('postgres', "SELECT map.value FROM sch_chameleon.t_sources src, "
+        . "jsonb_each_text(src.jsb_schema_mappings) map WHERE src.t_source = '$check'");
     $node->safe_psql('postgres', "SELECT chameleon.drop_source('$check') FROM sch_chameleon.t_sources WHERE t_source = '$check'");
     $node->safe_psql('postgres', "DROP SCHEMA IF EXISTS $_ CASCADE") for @schemas;
     $node->safe_psql('postgres', "SELECT chameleon.add_source('$check')");
