@@ -172,14 +172,17 @@ private:
                       d->detail != nullptr ? d->detail : ""};
             AbortWorkerTransaction();
             const int outcome = OnApplyError(f);
+            last_target_ = nullptr;
             targets_.clear();
             return outcome;
         }
+        last_target_ = nullptr;
         targets_.clear();
         return 1;
     }
 
     void LoadTargets() {
+        last_target_ = nullptr;
         targets_.clear();
         for (const SpiRow &r : SpiQuery("SELECT v_schema_name, v_table_name, b_replica_enabled, "
                                         "coalesce(v_columns, '{}')::text[], v_table_pkey::text[] "
@@ -223,12 +226,17 @@ private:
     }
 
     Target *TargetFor(const char *schema, const char *table) {
+        // Consecutive rows are mostly of one table: no lookup (nor string copies) for them.
+        if (last_target_ != nullptr && last_target_->dml.IsOpen() && last_target_->schema == schema &&
+            last_target_->table == table)
+            return last_target_;
         auto it = targets_.find({schema, table});
         if (it == targets_.end() || !it->second->enabled)
             return nullptr;
         Target *t = it->second.get();
         if (!t->dml.IsOpen())
             OpenTarget(*t);
+        last_target_ = t;
         return t;
     }
 
@@ -704,6 +712,7 @@ private:
     std::string log_table_;
     std::string batch_gtid_;
     std::map<std::pair<std::string, std::string>, std::unique_ptr<Target>> targets_;
+    Target *last_target_ = nullptr; // the target of the previous row (cache of TargetFor)
     int64 current_event_ = 0; // the log row being applied (read again from the log after an error)
     int64 replayed_ = 0, skipped_ = 0, ddl_ = 0, max_event_time_ = 0;
 };

@@ -29,7 +29,7 @@ ReplicaShared *shared = nullptr;
 shmem_request_hook_type previous_request_hook = nullptr;
 shmem_startup_hook_type previous_startup_hook = nullptr;
 char *database_guc = nullptr;
-int batch_latency_ms = 200;
+int batch_latency_ms = 100;
 
 void ReplicaShmemRequest(void) {
     if (previous_request_hook != nullptr)
@@ -293,7 +293,7 @@ void ReplicaModuleInit() {
         "chameleon.batch_latency", "How long a batch of replicated rows may stay open.",
         "A batch closes at the first source transaction boundary after this time (or after "
         "replica_batch_size rows), so replay lag stays bounded on a busy source.",
-        &batch_latency_ms, 200, 10, 60000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr, nullptr);
+        &batch_latency_ms, 100, 10, 60000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr, nullptr);
     if (process_shared_preload_libraries_in_progress) {
         previous_request_hook = shmem_request_hook;
         shmem_request_hook = ReplicaShmemRequest;
