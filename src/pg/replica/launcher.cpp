@@ -4,8 +4,12 @@
 // and a replay worker for each source whose status is `running`, none for the others. A worker
 // that exits while its source should run is started again after a growing delay (1 s, 2 s, 4 s
 // ... 60 s); its last error stays visible in sch_chameleon.v_status meanwhile.
-#include "pg/replica/shared.hpp"
+#include "ddl/pg_text.hpp"
+
+#include "pg/copy/dependents.hpp"
+#include "pg/copy/shared.hpp"
 #include "pg/guard.hpp"
+#include "pg/replica/shared.hpp"
 #include "pg/spi_util.hpp"
 
 #include <map>
@@ -89,7 +93,62 @@ private:
         int64 id;
         std::string name;
         bool running;
+        bool copying; // status initialising or syncing
     };
+
+    // A source initialising or syncing with no copy run alive (the run registry lives in shared
+    // memory: a crash or restart of PostgreSQL empties it, and a run holds its slot until its final
+    // status is written) was interrupted: say so in its status and t_error_log, and drop the loading
+    // schemas chameleon made for it. init_replica / sync_tables start clean after that.
+    void RecoverInterruptedCopies(const std::vector<SourceRow> &sources) {
+        std::vector<CopyRegistrySlot> runs(kMaxCopyRuns);
+        const int nruns = SnapshotRegistry(runs.data(), kMaxCopyRuns);
+        for (const SourceRow &s : sources) {
+            if (!s.copying)
+                continue;
+            bool alive = false;
+            for (int i = 0; i < nruns; ++i)
+                alive = alive || runs[i].source_id == s.id;
+            if (alive)
+                continue;
+            try {
+                BeginWorkerTransaction();
+                const std::string id = std::to_string(s.id);
+                SpiValue status = SpiQueryValue(
+                    "UPDATE sch_chameleon.t_sources SET enm_status = 'error' WHERE i_id_source = $1::bigint "
+                    "AND enm_status IN ('initialising', 'syncing') RETURNING (SELECT enm_status::text FROM "
+                    "sch_chameleon.t_sources WHERE i_id_source = $1::bigint)",
+                    {id});
+                if (status) {
+                    std::vector<std::string> dropped;
+                    for (const SpiRow &r : SpiQuery("SELECT nspname FROM pg_catalog.pg_namespace WHERE "
+                                                    "pg_catalog.obj_description(oid, 'pg_namespace') = $1 "
+                                                    "ORDER BY nspname",
+                                                    {WorkSchemaMark("loading", s.name)})) {
+                        SpiExecute("DROP SCHEMA " + ddl::QuoteIdent(*r[0]) + " CASCADE");
+                        dropped.push_back(*r[0]);
+                    }
+                    std::string message = "the copy of source \"" + s.name + "\" (status " + *status +
+                                          ") was interrupted: PostgreSQL restarted or a copy worker died";
+                    message += dropped.empty() ? "" : "; its loading schemas were dropped";
+                    for (size_t i = 0; i < dropped.size(); ++i)
+                        message += (i == 0 ? " (" : ", ") + dropped[i] + (i + 1 == dropped.size() ? ")" : "");
+                    message += "; run it again";
+                    SpiExecute("INSERT INTO sch_chameleon.t_error_log (i_id_batch, i_id_source, v_table_name, "
+                               "v_schema_name, t_table_pkey, t_binlog_name, i_binlog_position, ts_error, "
+                               "t_error_message, t_sqlstate) VALUES (0, $1::bigint, '', '', '', '', 0, "
+                               "pg_catalog.clock_timestamp(), $2, '57P01')",
+                               {id, message});
+                    elog(LOG, "chameleon launcher: %s", message.c_str());
+                }
+                CommitWorkerTransaction();
+            } catch (const PgError &e) {
+                AbortWorkerTransaction();
+                elog(LOG, "chameleon launcher: cannot mark the interrupted copy of source \"%s\": %s",
+                     s.name.c_str(), e.what());
+            }
+        }
+    }
 
     // One pass; returns how long to sleep.
     long Step() {
@@ -103,7 +162,9 @@ private:
             if (catalogue) {
                 for (const SpiRow &r : SpiQuery("SELECT i_id_source, t_source, enm_status::text "
                                                 "FROM sch_chameleon.t_sources ORDER BY i_id_source")) {
-                    sources.push_back(SourceRow{std::stoll(*r[0]), *r[1], r[2] && *r[2] == "running"});
+                    const std::string status = r[2].value_or("");
+                    sources.push_back(SourceRow{std::stoll(*r[0]), *r[1], status == "running",
+                                                status == "initialising" || status == "syncing"});
                 }
             }
             CommitWorkerTransaction();
@@ -112,6 +173,8 @@ private:
             elog(LOG, "chameleon launcher: cannot read the catalogue: %s", e.what());
             catalogue = false;
         }
+        if (catalogue)
+            RecoverInterruptedCopies(sources);
         pgstat_report_activity(STATE_IDLE, nullptr);
 
         std::set<int64> seen;
