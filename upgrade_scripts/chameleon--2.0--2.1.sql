@@ -130,6 +130,30 @@ BEGIN
 END
 $body$;
 
+-- The copy of a source running now ("init_replica (backend pid 1234)"), from the copy registry in
+-- shared memory; NULL when none. Every function that changes a source refuses during a copy.
+CREATE FUNCTION chameleon._copy_in_progress(source_id bigint)
+RETURNS text
+LANGUAGE C VOLATILE STRICT
+AS 'MODULE_PATHNAME', 'chameleon_copy_in_progress';
+
+CREATE FUNCTION chameleon._refuse_during_copy(source_id bigint, source text, action text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $body$
+DECLARE
+    v_run text;
+BEGIN
+    v_run := chameleon._copy_in_progress(source_id);
+    IF v_run IS NOT NULL THEN
+        RAISE EXCEPTION '% refused: source "%" is being copied by %', action, source, v_run
+            USING ERRCODE = 'object_in_use',
+                  HINT = 'Wait for the copy to end, or cancel it with pg_cancel_backend() on that pid.';
+    END IF;
+END
+$body$;
+
 CREATE FUNCTION chameleon.add_source(source text, config text DEFAULT 'default')
 RETURNS bigint
 LANGUAGE plpgsql
@@ -185,6 +209,7 @@ DECLARE
     v_table text;
 BEGIN
     v_row := chameleon._source_row(source);
+    PERFORM chameleon._refuse_during_copy(v_row.i_id_source, source, 'drop_source');
     IF v_row.enm_status IN ('running', 'syncing', 'initialising') THEN
         RAISE EXCEPTION 'source "%" is %', source, v_row.enm_status
             USING ERRCODE = 'object_in_use',
@@ -215,6 +240,7 @@ DECLARE
     v_pending bigint;
 BEGIN
     v_row := chameleon._source_row(source);
+    PERFORM chameleon._refuse_during_copy(v_row.i_id_source, source, 'update_schema_mappings');
     config := coalesce(config, v_row.t_config_name);
     IF v_row.enm_status IN ('running', 'syncing', 'initialising') THEN
         RAISE EXCEPTION 'source "%" is %', source, v_row.enm_status
@@ -306,6 +332,8 @@ REVOKE ALL ON FUNCTION chameleon._source_settings(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon._check_mysql(text, text, text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon._check_destinations(text, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon._source_row(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon._copy_in_progress(bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon._refuse_during_copy(bigint, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon.add_source(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon.drop_source(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon.update_schema_mappings(text, text) FROM PUBLIC;
@@ -326,10 +354,13 @@ AS $body$
 DECLARE
     v_list text;
 BEGIN
-    SELECT string_agg(format('%s (%s)', src.t_source, src.enm_status), ', ' ORDER BY src.t_source)
+    SELECT string_agg(format('%s (%s)', src.t_source,
+                             coalesce(chameleon._copy_in_progress(src.i_id_source), src.enm_status::text)),
+                      ', ' ORDER BY src.t_source)
       INTO v_list
       FROM sch_chameleon.t_sources src
-     WHERE src.enm_status NOT IN ('ready', 'stopped', 'initialised');
+     WHERE src.enm_status NOT IN ('ready', 'stopped', 'initialised')
+        OR chameleon._copy_in_progress(src.i_id_source) IS NOT NULL;
     IF v_list IS NOT NULL THEN
         RAISE EXCEPTION 'cannot % extension chameleon while sources are running or in error: %', action, v_list
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -357,6 +388,8 @@ BEGIN
          ORDER BY src.t_source
            FOR UPDATE
     LOOP
+        -- A copy is stopped by cancelling it, not by a status change under its feet.
+        PERFORM chameleon._refuse_during_copy(rec.i_id_source, rec.t_source, 'stop_all_replicas');
         UPDATE sch_chameleon.t_sources SET enm_status = 'stopped' WHERE i_id_source = rec.i_id_source;
         -- Its replication workers exit now (chameleon._stop_workers waits for them).
         IF rec.t_status = 'running' AND NOT chameleon._stop_workers(rec.i_id_source, 5000) THEN
@@ -383,6 +416,7 @@ DECLARE
     v_row sch_chameleon.t_sources;
 BEGIN
     v_row := chameleon._source_row(source);
+    PERFORM chameleon._refuse_during_copy(v_row.i_id_source, source, 'enable_replica');
     IF v_row.enm_status IN ('running', 'syncing', 'initialising') THEN
         RAISE EXCEPTION 'source "%" is %', source, v_row.enm_status
             USING ERRCODE = 'object_in_use',
@@ -582,6 +616,7 @@ DECLARE
     v_row sch_chameleon.t_sources;
 BEGIN
     v_row := chameleon._source_row(source);
+    PERFORM chameleon._refuse_during_copy(v_row.i_id_source, source, 'start_replica');
     IF v_row.enm_status IN ('running', 'syncing', 'initialising') THEN
         RAISE EXCEPTION 'source "%" is %', source, v_row.enm_status
             USING ERRCODE = 'object_in_use',

@@ -13,12 +13,16 @@ use Test::More;
 my $mysql = start_mariadb();
 my $node = chameleon_node('interrupted', conf => ['restart_after_crash = on']);
 
-# Enough rows that the copy is still running when the server stops (one copy worker).
 $mysql->sql(q{
     CREATE DATABASE big;
     CREATE TABLE big.rows (id INT PRIMARY KEY, pad CHAR(200) NOT NULL);
-    INSERT INTO big.rows SELECT seq, REPEAT('x', 200) FROM big.seq_1_to_1500000;
+    INSERT INTO big.rows SELECT seq, REPEAT('x', 200) FROM big.seq_1_to_20000;
 });
+# A MariaDB session holds a write lock on the table: the copy waits for its snapshot (after the
+# loading schema is made), so it is certainly in progress while the test looks at it.
+my $locker = $mysql->background_sql("LOCK TABLES big.rows WRITE; SELECT SLEEP(120);\n");
+ok($mysql->poll_until("SELECT count(*) > 0 FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(120)%'", '1'),
+    'a MariaDB session locks the table');
 write_config($node, 'default', "sources:\n  src:\n    type: mysql\n" . db_conn_yaml($mysql) . <<'YAML');
     schema_mappings:
       big: big_pg
@@ -30,11 +34,31 @@ my ($out, $err) = ('', '');
 my $copy = IPC::Run::start([ 'psql', '-XAtq', '-d', $node->connstr('postgres'), '-c', "SELECT chameleon.init_replica('src')" ],
     '>', \$out, '2>', \$err);
 ok($node->poll_query_until('postgres',
-        "SELECT count(*) > 0 FROM sch_chameleon.v_progress WHERE table_name = 'rows' AND rows_copied > 0"),
-    'the copy is under way');
+        "SELECT count(*) > 0 FROM sch_chameleon.v_progress WHERE table_name = 'rows' AND state = 'snapshot'"),
+    'the copy is under way, waiting for its snapshot');
+ok($node->poll_query_until('postgres', "SELECT count(*) = 1 FROM pg_namespace WHERE nspname = '_big_pg_tmp'"),
+    'its loading schema exists');
 is($node->safe_psql('postgres', "SELECT enm_status FROM sch_chameleon.t_sources"), 'initialising', 'status initialising');
+
+# One guard for concurrent operations (issue 9, item 3): nothing changes a source during its copy.
+my $conductor = $node->safe_psql('postgres', "SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT chameleon.init_replica%'");
+for my $call ("SELECT chameleon.drop_source('src')", "SELECT chameleon.update_schema_mappings('src')",
+              "SELECT chameleon.enable_replica('src')", "SELECT chameleon.start_replica('src')",
+              "SELECT chameleon.stop_all_replicas()") {
+    my ($action) = $call =~ /chameleon\.(\w+)/;
+    my ($rc, $stdout, $stderr) = $node->psql('postgres', $call);
+    like($stderr, qr/ERROR:  $action refused: source "src" is being copied by init_replica \(backend pid $conductor\)\n.*HINT:  Wait for the copy to end, or cancel it with pg_cancel_backend\(\) on that pid\./s,
+        "$action is refused during the copy, naming it");
+}
+my ($rc0, $o0, $e0) = $node->psql('postgres', "ALTER EXTENSION chameleon UPDATE TO '2.0'");
+like($e0, qr/ERROR:  cannot downgrade extension chameleon while sources are running or in error: src \(init_replica \(backend pid $conductor\)\)/,
+    'the catalogue update is refused during the copy, naming it');
+is($node->safe_psql('postgres', "SELECT enm_status FROM sch_chameleon.t_sources"), 'initialising', 'nothing changed the source');
 $node->stop('immediate');
 $copy->finish;
+my $locker_id = $mysql->sql("SELECT id FROM information_schema.processlist WHERE info LIKE 'SELECT SLEEP(120)%' LIMIT 1");
+$mysql->sql("KILL $locker_id");
+$locker->finish;
 $node->start;
 
 ok($node->poll_query_until('postgres', "SELECT enm_status = 'error' FROM sch_chameleon.t_sources WHERE t_source = 'src'"),

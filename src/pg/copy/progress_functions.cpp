@@ -155,3 +155,19 @@ CHAMELEON_FUNCTION(chameleon_copy_progress) {
     }
     return ReturnTextRows(fcinfo, rows);
 }
+
+// chameleon._copy_in_progress(source_id): the copy of that source running now, as
+// "init_replica (backend pid 1234)", or NULL. The functions that change a source consult it, so
+// that none of them acts on a source in the middle of a copy (whatever its status says).
+CHAMELEON_FUNCTION(chameleon_copy_in_progress) {
+    const int64 source_id = PG_GETARG_INT64(0);
+    CopyRegistrySlot slots[kMaxCopyRuns];
+    int n = PgCall([&] { return SnapshotRegistry(slots, kMaxCopyRuns); });
+    for (int i = 0; i < n; ++i) {
+        if (slots[i].source_id != source_id)
+            continue;
+        std::string run = std::string(slots[i].operation) + " (backend pid " + std::to_string(slots[i].conductor_pid) + ")";
+        return ReturnText(run);
+    }
+    PG_RETURN_NULL();
+}
