@@ -877,7 +877,16 @@ $body$;
 COMMENT ON PROCEDURE chameleon.run_maintenance(text, interval) IS
     'pauses the source''s workers (b_paused protocol), empties its log tables of replayed rows, resumes';
 
+-- What replicated DDL would run for a MySQL statement (issue 11's translator), without running it.
+CREATE FUNCTION chameleon.translate_ddl(statement text, source text DEFAULT NULL, current_schema text DEFAULT NULL)
+RETURNS text
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'chameleon_translate_ddl';
+COMMENT ON FUNCTION chameleon.translate_ddl(text, text, text) IS
+    'the PostgreSQL statements a MySQL DDL statement translates to (or why it is ignored or refused), for a source''s mappings and tables';
+
 REVOKE ALL ON FUNCTION chameleon._replica_workers() FROM PUBLIC;
+REVOKE ALL ON FUNCTION chameleon.translate_ddl(text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon._wake_launcher() FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon._stop_workers(bigint, integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION chameleon.start_replica(text) FROM PUBLIC;

@@ -1039,6 +1039,13 @@ private:
             column.charset = old.charset;
         // The new definition takes the old place unless FIRST / AFTER moves it.
         RenameColumn(t, pg_schema, *found, column.name, s.offset);
+        // MySQL keeps a primary key column NOT NULL whatever its new definition says.
+        if (const MysqlIndex *pk = t.PrimaryKey()) {
+            for (const MysqlIndexPart &part : pk->parts) {
+                if (AsciiLower(part.column) == AsciiLower(column.name))
+                    column.nullable = false;
+            }
+        }
         const std::string col = QuoteIdent(column.name);
         const size_t place = static_cast<size_t>(found - t.columns.data());
         t.columns.erase(t.columns.begin() + static_cast<std::ptrdiff_t>(place));
