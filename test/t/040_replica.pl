@@ -135,4 +135,12 @@ compare('after stop and start');
 ($rc, $out, $err) = $node->psql('postgres', "SELECT chameleon.start_replica('src')");
 like($err, qr/ERROR:  source "src" is running/, 'start_replica refuses a running source');
 
+# translate_ddl with a source: its mappings, and its tables as MySQL defines them now.
+is($node->safe_psql('postgres', q{SELECT chameleon.translate_ddl('ALTER TABLE orders ADD COLUMN note TEXT, MODIFY state VARCHAR(20) NOT NULL', 'src')}),
+    qq{ALTER TABLE "shop_pg"."orders" ADD COLUMN "note" text;\n}
+      . qq{ALTER TABLE "shop_pg"."orders" ALTER COLUMN "state" TYPE character varying(20) USING "state"::character varying(20);\n}
+      . qq{UPDATE "shop_pg"."orders" SET "state" = ''::character varying(20) WHERE "state" IS NULL;\n}
+      . qq{ALTER TABLE "shop_pg"."orders" ALTER COLUMN "state" SET NOT NULL;},
+    'translate_ddl translates against the source\'s mappings and MySQL\'s definition of the table');
+
 done_testing();
