@@ -14,6 +14,7 @@
 #include "ddl/copy_plan.hpp"
 #include "ddl/pg_text.hpp"
 #include "ddl/table_ddl.hpp"
+#include "ddl/translate/translate.hpp"
 #include "mysql/binlog/client.hpp"
 #include "mysql/binlog/event_types.hpp"
 #include "mysql/binlog/position.hpp"
@@ -315,7 +316,9 @@ private:
                        "WHERE i_id_source = $2::bigint AND v_schema_name = $3 AND v_table_name = $4",
                        {column_names, std::to_string(source_id_), dest, mt.name});
             tables_[{mt.schema, mt.name}] = std::move(t);
+            registry_.Put(mt);
         }
+        ddl_types_ = types;
         log_seq_ = std::stoul(
             *SpiQueryValue("SELECT pg_catalog.pg_get_serial_sequence('sch_chameleon.t_log_replica', "
                            "'i_id_event')::regclass::oid"));
@@ -394,6 +397,9 @@ private:
                 tx_name_.clear(); // MySQL: named at its first row (file:position)
             if (reader.IsRows())
                 OnRows(reader);
+            else if ((type == binlog::event_type::kQuery || type == binlog::event_type::kMariaQueryCompressed) &&
+                     reader.QueryKindOf() == binlog::QueryKind::kDdl)
+                OnDdl(reader);
             if (reader.IsCommit()) {
                 OnBoundary(reader, reader.Current().header.timestamp, false);
                 tx_name_.clear();
@@ -428,6 +434,113 @@ private:
         }
         if (TimestampDifferenceExceeds(last_pause_check_, now, kPauseCheckIntervalMs) && rows_in_batch_ == 0)
             CheckPause();
+    }
+
+    // DDL is not replicated yet (issue 11): a statement that changes a replicated table (ALTER,
+    // RENAME, DROP, TRUNCATE, ...) makes the target diverge. It is never passed over silently: with
+    // on_error_replay: exit the source stops in error; with continue that table is disabled (as a
+    // replay error would) and the others go on. Either way t_error_log names the statement, its
+    // position and the table; sync_tables copies the table again. New tables are not replicated
+    // until then (a WARNING says so).
+    void OnDdl(const binlog::BinlogReader &reader) {
+        const binlog::QueryEvent &q = reader.Query();
+        ddl::translate::Context ctx;
+        ctx.registry = &registry_;
+        ctx.current_schema = std::string(q.db);
+        ctx.schema_mappings = source_.mappings;
+        ctx.types = ddl_types_;
+        ctx.overrides = source_.configuration.type_override;
+        const std::vector<std::string> limit = source_.settings.limit_tables, skip = source_.settings.skip_tables;
+        ctx.replicated = [limit, skip](const std::string &schema, const std::string &table) {
+            return ddl::TableSelected(limit, skip, schema, table);
+        };
+        ddl::parser::ParseOptions po;
+        if (q.has_sql_mode) {
+            po.real_as_float = (q.sql_mode & 0x1) != 0;
+            po.ansi_quotes = (q.sql_mode & 0x4) != 0;
+            po.no_backslash_escapes = (q.sql_mode & (1ULL << 21)) != 0;
+        }
+        const std::string sql(q.query);
+        for (const ddl::translate::Translation &t : ddl::translate::TranslateText(sql, ctx, po)) {
+            if (t.outcome == ddl::translate::Outcome::kIgnored)
+                continue;
+            if (t.outcome == ddl::translate::Outcome::kRefused) {
+                // Unreadable or untranslatable: stop the replicated tables its text names.
+                const std::string lower = ddl::AsciiLower(sql);
+                bool named = false;
+                for (auto &entry : tables_) {
+                    TableInfo &table = entry.second;
+                    if (!table.enabled || lower.find(ddl::AsciiLower(table.origin_table)) == std::string::npos)
+                        continue;
+                    named = true;
+                    StopForDdl(reader, &table, sql,
+                               "it cannot be translated: " + t.message + " (at offset " + std::to_string(t.offset) + ")");
+                }
+                if (!named)
+                    ereport(LOG, (errmsg("chameleon: source \"%s\": a DDL statement at %s names no replicated table "
+                                         "and is passed over: %s",
+                                         source_.name.c_str(), reader.Where().c_str(), t.message.c_str())));
+                continue;
+            }
+            for (const ddl::translate::TableChange &c : t.changes) {
+                auto it = tables_.find({c.schema, c.table});
+                if (it == tables_.end()) {
+                    if (c.kind == ddl::translate::ChangeKind::kCreate ||
+                        c.kind == ddl::translate::ChangeKind::kCreateFromRows ||
+                        c.kind == ddl::translate::ChangeKind::kStartReplicating)
+                        ereport(WARNING, (errmsg("chameleon: table %s.%s of source \"%s\" is not replicated: DDL "
+                                                 "replication is not available yet",
+                                                 c.new_schema.c_str(), c.new_table.c_str(), source_.name.c_str()),
+                                          errhint("Copy it with chameleon.sync_tables().")));
+                    continue;
+                }
+                TableInfo &table = it->second;
+                if (!table.enabled)
+                    continue;
+                if (c.kind == ddl::translate::ChangeKind::kAlter && t.statements.empty())
+                    continue; // nothing PostgreSQL would do (ENGINE=..., a comment, ...)
+                if (table.has_point && binlog::CompareBinlogPositions(reader.File(), reader.Position(),
+                                                                      table.point_file, table.point_pos) <= 0)
+                    continue; // the copy of this table already has it
+                StopForDdl(reader, &table, sql,
+                           std::string(ddl::translate::ChangeKindName(c.kind)) + " is not replicated yet");
+            }
+        }
+    }
+
+    void StopForDdl(const binlog::BinlogReader &reader, TableInfo *table, const std::string &sql,
+                    const std::string &why) {
+        ErrorRecord e;
+        e.batch_id = batch_id_;
+        e.schema = table != nullptr ? table->dest_schema : "";
+        e.table = table != nullptr ? table->dest_table : "";
+        e.key = "(DDL)";
+        e.binlog_file = reader.File();
+        e.binlog_position = reader.Position();
+        e.sqlstate = sqlstate::kFeatureNotSupported;
+        e.sql = sql.substr(0, 10000);
+        const std::string what = table != nullptr ? "table " + table->origin_schema + "." + table->origin_table
+                                                  : "a replicated schema";
+        e.message = "DDL on " + what + " at " + reader.Where() + ": " + why + "; copy the table again with "
+                    "chameleon.sync_tables()";
+        if (source_.settings.on_error_replay == "exit" || table == nullptr)
+            throw Error(e.message, sqlstate::kFeatureNotSupported, sql.substr(0, 1000),
+                        "Copy the tables concerned again (chameleon.sync_tables) or init_replica, then "
+                        "chameleon.enable_replica() and start_replica().");
+        // continue: that table stops, the others go on (in the transaction of the open batch).
+        Flush();
+        EnsureTransaction();
+        SpiExecute("UPDATE sch_chameleon.t_replica_tables SET b_replica_enabled = false, i_errors = i_errors + 1 "
+                   "WHERE i_id_source = $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
+                   {std::to_string(source_id_), table->dest_schema, table->dest_table});
+        SpiExecute("INSERT INTO sch_chameleon.t_error_log (i_id_batch, i_id_source, v_table_name, v_schema_name, "
+                   "t_table_pkey, t_binlog_name, i_binlog_position, ts_error, t_sql, t_error_message, t_sqlstate) "
+                   "VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7::bigint, pg_catalog.clock_timestamp(), $8, "
+                   "$9, $10)",
+                   {std::to_string(batch_id_), std::to_string(source_id_), e.table, e.schema, e.key, e.binlog_file,
+                    std::to_string(e.binlog_position), e.sql, e.message, e.sqlstate});
+        table->enabled = false;
+        ereport(WARNING, (errmsg("chameleon: %s; the table is no longer replicated", e.message.c_str())));
     }
 
     void OnRows(const binlog::BinlogReader &reader) {
@@ -794,6 +907,8 @@ private:
     int64 source_id_;
     ReplicaSource source_;
     std::map<std::pair<std::string, std::string>, TableInfo> tables_;
+    ddl::translate::Registry registry_; // MySQL's definitions of the replicated tables (DDL detection)
+    ddl::TypeMapOptions ddl_types_;
     std::unique_ptr<binlog::BinlogClient> client_;
     binlog::RowDecoder decoder_;
     binlog::RowImage before_, after_;
