@@ -177,6 +177,7 @@ struct Planned {
     std::vector<std::string> notes;
     std::string previous_status;
     int copy_jobs = 2;
+    size_t gtid_bytes = 0; // length of MySQL's GTID set when planned (sizes the string area)
 };
 
 Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
@@ -259,6 +260,7 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
 
     mysql::Connection conn = mysql::Connection::Open(ConnectParamsOf(settings));
     std::vector<ddl::MysqlTable> tables = mysql::ReadTables(conn, schemas);
+    out.gtid_bytes = mysql::ReadBinlogCoordinates(conn).gtid_set.size();
 
     // Tables in scope.
     std::vector<const ddl::MysqlTable *> chosen;
@@ -586,7 +588,9 @@ void Conductor::Launch() {
     const ddl::CopyPlan &plan = planned_.plan;
     const std::string blob = ddl::SerializePlan(plan);
     const int ntables = static_cast<int>(plan.tables.size());
-    const Size strings = static_cast<Size>(ntables) * 512 + 65536;
+    // Every table keeps the GTID set read with its snapshot (identical sets are stored once): room
+    // for each table's set at twice its planned length, so that a set growing during the copy fits.
+    const Size strings = static_cast<Size>(ntables) * (512 + 2 * planned_.gtid_bytes) + 65536;
     const int jobs = planned_.copy_jobs;
     // More workers than tables only help when a table can be split by key ranges.
     const bool splittable = std::any_of(plan.tables.begin(), plan.tables.end(),

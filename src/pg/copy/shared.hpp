@@ -182,8 +182,9 @@ void RecordRunError(CopyRunShared *run, const char *sqlstate, const char *messag
 void RequestRunAbort(CopyRunShared *run, AbortReason reason);
 // Queues a message for the conductor to show (dropped when the ring is full).
 void PostRunMessage(CopyRunShared *run, int elevel, const char *text);
-// Stores `text` in the string area; returns false when it does not fit.
-bool StoreRunString(CopyRunShared *run, const char *text, uint32 length, uint32 *offset);
+// Stores the GTID set of table `t` in the string area, once for identical sets; returns false when
+// it does not fit (the caller fails the run: a set is never dropped).
+bool StoreTableGtid(CopyRunShared *run, int t, const char *text, uint32 length);
 // Wakes the conductor.
 void WakeConductor(CopyRunShared *run);
 

@@ -112,7 +112,7 @@ private:
     void CopyPartsBody(int t);
     LoadResult LoadRange(int t, const std::string &where);
     void SetSplitState(CopyTableShared &ts, SplitState state);
-    void StoreCoordinates(CopyTableShared &ts, const mysql::BinlogCoordinates &at);
+    void StoreCoordinates(int t, const mysql::BinlogCoordinates &at);
     void TableDone(int t, uint64 rows, int workers);
     void WaitForTables();
     void Finish();
@@ -313,8 +313,8 @@ void Worker::CopyTableBody(int t) {
     pg_atomic_write_u32(&ts.state, static_cast<uint32>(TableState::kIndexing));
     for (const std::string &sql : table.index_statements)
         SpiExecute(sql);
+    StoreCoordinates(t, at);
     CommitWorkerTransaction();
-    StoreCoordinates(ts, at);
     TableDone(t, loaded.rows, 1);
 }
 
@@ -324,14 +324,24 @@ void Worker::SetSplitState(CopyTableShared &ts, SplitState state) {
     SpinLockRelease(&run_->mutex);
 }
 
-void Worker::StoreCoordinates(CopyTableShared &ts, const mysql::BinlogCoordinates &at) {
+// The table's binlog point, kept for t_replica_tables. A GTID set the string area cannot hold fails
+// the table (and so the run) rather than being lost: replication would start without it.
+void Worker::StoreCoordinates(int t, const mysql::BinlogCoordinates &at) {
+    CopyTableShared &ts = tables_[t];
     ts.binlog_position = at.position;
     strlcpy(ts.binlog_file, at.file.c_str(), sizeof ts.binlog_file);
-    uint32 offset = 0;
-    if (!at.gtid_set.empty() &&
-        StoreRunString(run_, at.gtid_set.data(), static_cast<uint32>(at.gtid_set.size()), &offset)) {
-        ts.gtid_offset = offset;
-        ts.gtid_length = static_cast<uint32>(at.gtid_set.size());
+    if (at.gtid_set.empty())
+        return;
+    if (at.gtid_set.size() > PG_UINT32_MAX / 2 ||
+        !StoreTableGtid(run_, t, at.gtid_set.data(), static_cast<uint32>(at.gtid_set.size()))) {
+        const ddl::CopyTable &table = plan_.tables[t];
+        throw Error("the GTID set of MySQL table " + mysql::QuoteIdentifier(table.origin_schema) + "." +
+                        mysql::QuoteIdentifier(table.origin_table) + " (" +
+                        std::to_string(at.gtid_set.size()) +
+                        " bytes) does not fit the copy's shared string area (" +
+                        std::to_string(run_->strings_size) + " bytes)",
+                    sqlstate::kInternalError, "The set grew past twice its length at planning time.",
+                    "Run the copy again: the area is sized from the set's length when the copy starts.");
     }
 }
 
@@ -390,7 +400,7 @@ void Worker::CopySplitLeader(int t) {
     CopyTableShared &ts = tables_[t];
     mysql::BinlogCoordinates at = mysql::SnapshotTable(control_, reader_, table.origin_schema,
                                                        table.origin_table, true, lock_wait_seconds_);
-    StoreCoordinates(ts, at);
+    StoreCoordinates(t, at);
     mysql::ResultSet bounds = reader_.Query("SELECT MIN(" + mysql::QuoteIdentifier(table.split_column) +
                                             "), MAX(" + mysql::QuoteIdentifier(table.split_column) +
                                             ") FROM " + mysql::QuoteIdentifier(table.origin_schema) + "." +
