@@ -113,6 +113,7 @@ private:
     LoadResult LoadRange(int t, const std::string &where);
     void SetSplitState(CopyTableShared &ts, SplitState state);
     void StoreCoordinates(int t, const mysql::BinlogCoordinates &at);
+    void CheckDeferrableUnique(int t);
     void TableDone(int t, uint64 rows, int workers);
     void WaitForTables();
     void Finish();
@@ -313,6 +314,8 @@ void Worker::CopyTableBody(int t) {
     pg_atomic_write_u32(&ts.state, static_cast<uint32>(TableState::kIndexing));
     for (const std::string &sql : table.index_statements)
         SpiExecute(sql);
+    if (plan_.keep_existing_schema && plan_.copy_data)
+        CheckDeferrableUnique(t);
     StoreCoordinates(t, at);
     CommitWorkerTransaction();
     TableDone(t, loaded.rows, 1);
@@ -322,6 +325,43 @@ void Worker::SetSplitState(CopyTableShared &ts, SplitState state) {
     SpinLockAcquire(&run_->mutex);
     ts.split_state = state;
     SpinLockRelease(&run_->mutex);
+}
+
+// keep_existing_schema loads into the user's tables with session_replication_role = replica, which
+// skips the recheck of DEFERRABLE unique and primary keys: duplicates would be loaded silently.
+// They are checked here, in the table's transaction, before it commits.
+void Worker::CheckDeferrableUnique(int t) {
+    const ddl::CopyTable &table = plan_.tables[t];
+    const std::string target = ddl::QualifiedName(table.load_schema, table.table);
+    for (const SpiRow &c : SpiQuery(
+             "SELECT con.conname, pg_catalog.array_to_string(pg_catalog.array_agg(pg_catalog.quote_ident("
+             "a.attname::text) ORDER BY k.ord), ', '), pg_catalog.array_to_string(pg_catalog.array_agg("
+             "pg_catalog.format('t.%I IS NOT NULL', a.attname) ORDER BY k.ord), ' AND ') "
+             "FROM pg_catalog.pg_constraint con CROSS JOIN LATERAL pg_catalog.unnest(con.conkey) "
+             "WITH ORDINALITY k(attnum, ord) JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid "
+             "AND a.attnum = k.attnum WHERE con.conrelid = $1::pg_catalog.regclass AND con.contype IN ('p', "
+             "'u') AND con.condeferrable GROUP BY con.oid, con.conname ORDER BY con.conname",
+             {target})) {
+        const std::string name = c[0].value_or("");
+        const std::string columns = c[1].value_or("");
+        SpiValue duplicate = SpiQueryValue("SELECT ROW(" + columns + ")::text FROM " + target + " t WHERE " +
+                                           c[2].value_or("true") + " GROUP BY " + columns +
+                                           " HAVING pg_catalog.count(*) > 1 LIMIT 1");
+        if (!duplicate)
+            continue;
+        std::string key = *duplicate;
+        if (key.size() >= 2 && key.front() == '(' && key.back() == ')')
+            key = key.substr(1, key.size() - 2);
+        throw Error("the rows copied from MySQL table " + mysql::QuoteIdentifier(table.origin_schema) + "." +
+                        mysql::QuoteIdentifier(table.origin_table) +
+                        " violate the deferrable unique constraint " + ddl::QuoteIdent(name) + " of " +
+                        target,
+                    "23505",
+                    "Key (" + columns + ")=(" + key +
+                        ") is duplicated. The load (session_replication_role = replica) does not check "
+                        "deferrable constraints, so they are checked after it.",
+                    "Remove the duplicates in MySQL, or change the constraint, then run the copy again.");
+    }
 }
 
 // The table's binlog point, kept for t_replica_tables. A GTID set the string area cannot hold fails
