@@ -97,6 +97,7 @@ void InitCopyRun(CopyRunShared *run, int ntables, Size strings_size, Size plan_s
     pg_atomic_init_u32(&run->tables_done, 0);
     pg_atomic_init_u64(&run->total_rows, 0);
     pg_atomic_init_u32(&run->busy_workers, 0);
+    pg_atomic_init_u32(&run->committed, 0);
     SpinLockInit(&run->mutex);
     for (int i = 0; i < kMaxCopyWorkers; ++i) {
         pg_atomic_init_u32(&run->workers[i].state, static_cast<uint32>(WorkerState::kNotStarted));

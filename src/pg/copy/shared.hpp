@@ -132,6 +132,7 @@ struct CopyRunShared {
     pg_atomic_uint32 tables_done;  // tables loaded and committed
     pg_atomic_uint64 total_rows;   // sum of the tables' rows at the end of each table
     pg_atomic_uint32 busy_workers; // workers copying a table (or part of one) right now
+    pg_atomic_uint32 committed;    // 1 once the leader's final transaction committed: the copy happened
 
     slock_t mutex; // error, messages, string area
     bool has_error;

@@ -808,6 +808,8 @@ void Worker::Finish() {
                "WHERE i_id_source = $4::bigint",
                {StatusAfter(), end.file, std::to_string(end.position), source_id});
     CommitWorkerTransaction();
+    // From here on the copy happened: a cancel or the leader's death only leaves the replaced schema.
+    pg_atomic_write_u32(&run_->committed, 1);
     DropReplaced();
 }
 
@@ -847,7 +849,7 @@ void Worker::DropReplaced() {
             std::string message = e.what();
             AbortWorkerTransaction();
             Message(WARNING, "could not drop schema " + ddl::QuoteIdent(target) + ": " + message +
-                                 "; drop it by hand");
+                                 "; drop it with: DROP SCHEMA " + ddl::QuoteIdent(target) + " CASCADE");
         }
     }
 }
@@ -977,8 +979,12 @@ void Worker::Run() {
         control_.Close();
         if (Abort(run_) == AbortReason::kNone)
             RequestRunAbort(run_, AbortReason::kError);
-        if (role_ == WorkerRole::kLeader)
-            Cleanup();
+        if (role_ == WorkerRole::kLeader) {
+            if (pg_atomic_read_u32(&run_->committed) != 0)
+                SetPhase(run_, RunPhase::kDone); // nothing to undo: the copy committed
+            else
+                Cleanup();
+        }
     }
 }
 
