@@ -7,6 +7,7 @@ use strict;
 use warnings;
 
 use ChameleonTest;
+use IPC::Run;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
@@ -84,6 +85,77 @@ is($node->safe_psql('postgres', q{SELECT t_gtid_set FROM sch_chameleon.t_replica
     $gtid, 'the table keeps the GTID set of its snapshot, whole');
 is($node->safe_psql('postgres', q{SELECT string_agg(id || ':' || title, ',' ORDER BY id) FROM app_pg.film}),
     '1:Alien,2:Bambi', 'the rows are copied');
+
+# ---- item 4: a cancel, or the leader's death, after the final commit reports the completed copy ----
+# A session holding a lock on the destination's table makes the leader wait when it drops the
+# replaced schema, after the swap committed.
+sub hold_lock {
+    my ($out, $err) = ('', '');
+    my $h = IPC::Run::start([ 'psql', '-XAtq', '-d', $node->connstr('postgres'), '-c',
+            "BEGIN; LOCK TABLE app_pg.film IN ACCESS SHARE MODE; SELECT pg_sleep(600); COMMIT" ],
+        '>', \$out, '2>', \$err);
+    ok($node->poll_query_until('postgres', q{SELECT count(*) = 1 FROM pg_locks WHERE relation = 'app_pg.film'::regclass AND mode = 'AccessShareLock' AND granted AND pid <> pg_backend_pid()}),
+        'a session holds a lock on app_pg.film');
+    return $h;
+}
+sub release_lock {
+    my ($h) = @_;
+    $node->safe_psql('postgres', q{SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'BEGIN; LOCK TABLE app_pg.film%'});
+    $h->finish;
+}
+sub start_copy {
+    my ($out, $err) = @_;
+    my $h = IPC::Run::start([ 'psql', '-XAtq', '-d', $node->connstr('postgres'), '-c', "SELECT chameleon.init_replica('src')" ],
+        '>', $out, '2>', $err);
+    ok($node->poll_query_until('postgres', q{SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '_app_pg_old')
+          AND EXISTS (SELECT 1 FROM pg_stat_activity WHERE backend_type = 'chameleon copy' AND wait_event_type = 'Lock')}),
+        'the swap committed and the leader waits to drop the replaced schema');
+    return $h;
+}
+my $errors_before = $node->safe_psql('postgres', 'SELECT count(*) FROM sch_chameleon.t_error_log');
+
+$mysql->sql("INSERT INTO app.film VALUES (3, 'Cars')");
+my $locker = hold_lock();
+my ($copy_out, $copy_err) = ('', '');
+my $copy = start_copy(\$copy_out, \$copy_err);
+$node->safe_psql('postgres', q{SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query = 'SELECT chameleon.init_replica(''src'')' AND pid <> pg_backend_pid()});
+$copy->finish;
+is($? >> 8, 0, 'a cancel after the swap committed: init_replica returns') or diag $copy_err;
+like($copy_out, qr/^init_replica of source "src": 1 table, 3 rows in /, 'with its summary');
+like($copy_err, qr/WARNING:  could not drop schema "_app_pg_old": canceling statement due to user request; drop it with: DROP SCHEMA "_app_pg_old" CASCADE\n/,
+    'a WARNING names the replaced schema left behind and the statement that drops it');
+like($copy_err, qr/WARNING:  init_replica of source "src" had committed when the cancel arrived: the copy is complete\n/,
+    'a WARNING says the copy completed');
+unlike($copy_err, qr/ERROR/, 'no error');
+is($node->safe_psql('postgres', q{SELECT string_agg(id || ':' || title, ',' ORDER BY id) FROM app_pg.film}),
+    '1:Alien,2:Bambi,3:Cars', 'the new rows are in place');
+is($node->safe_psql('postgres', q{SELECT enm_status || ' ' || (SELECT count(*) FROM sch_chameleon.t_error_log) FROM sch_chameleon.t_sources WHERE t_source = 'src'}),
+    "initialised $errors_before", 'the source is initialised, no error recorded');
+release_lock($locker);
+$node->safe_psql('postgres', 'DROP SCHEMA "_app_pg_old" CASCADE');
+pass('the statement given drops the replaced schema');
+
+$mysql->sql("INSERT INTO app.film VALUES (4, 'Dune')");
+$locker = hold_lock();
+($copy_out, $copy_err) = ('', '');
+$copy = start_copy(\$copy_out, \$copy_err);
+$node->safe_psql('postgres', q{SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'chameleon copy' AND wait_event_type = 'Lock'});
+$copy->finish;
+is($? >> 8, 0, 'the leader killed after the final commit: init_replica returns') or diag $copy_err;
+like($copy_out, qr/^init_replica of source "src": 1 table, 4 rows in /, 'with its summary');
+like($copy_err, qr/WARNING:  copy worker 0 exited unexpectedly after init_replica of source "src" had committed: the copy is complete\n/,
+    'a WARNING says the copy completed');
+like($copy_err, qr/WARNING:  schema "_app_pg_old" was not dropped; drop it with: DROP SCHEMA "_app_pg_old" CASCADE\n/,
+    'a WARNING names the replaced schema left behind and the statement that drops it');
+unlike($copy_err, qr/ERROR/, 'no error');
+is($node->safe_psql('postgres', q{SELECT string_agg(id || ':' || title, ',' ORDER BY id) FROM app_pg.film}),
+    '1:Alien,2:Bambi,3:Cars,4:Dune', 'the new rows are in place');
+is($node->safe_psql('postgres', q{SELECT enm_status || ' ' || (SELECT count(*) FROM sch_chameleon.t_error_log) FROM sch_chameleon.t_sources WHERE t_source = 'src'}),
+    "initialised $errors_before", 'the source stays initialised, no error recorded');
+release_lock($locker);
+$node->safe_psql('postgres', 'DROP SCHEMA "_app_pg_old" CASCADE');
+($rc, $out, $err) = psql_run("SELECT chameleon.init_replica('src')");
+is($rc, 0, 'init_replica runs again') or diag $err;
 
 # ---- item 5: keep_existing_schema then detach_replica restores the user's foreign keys ----
 $node->safe_psql('postgres', q{
