@@ -36,12 +36,14 @@
 extern "C" {
 #include "postgres.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "storage/proc.h"
+#include "utils/inval.h"
 #include "utils/timestamp.h"
 }
 
@@ -177,6 +179,7 @@ struct Planned {
     std::vector<std::string> notes;
     std::string previous_status;
     int copy_jobs = 2;
+    size_t gtid_bytes = 0; // length of MySQL's GTID set when planned (sizes the string area)
 };
 
 Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
@@ -259,6 +262,7 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
 
     mysql::Connection conn = mysql::Connection::Open(ConnectParamsOf(settings));
     std::vector<ddl::MysqlTable> tables = mysql::ReadTables(conn, schemas);
+    out.gtid_bytes = mysql::ReadBinlogCoordinates(conn).gtid_set.size();
 
     // Tables in scope.
     std::vector<const ddl::MysqlTable *> chosen;
@@ -577,6 +581,8 @@ private:
     int registry_slot_ = -1;
     int nworkers_ = 0;
     std::vector<BackgroundWorkerHandle *> handles_;
+    bool Committed() const { return pg_atomic_read_u32(&run_->committed) != 0; }
+    void WarnReplacedSchemas();
     bool cleanup_started_ = false;
     bool signalled_ = false;
     std::vector<bool> death_reported_;
@@ -586,7 +592,9 @@ void Conductor::Launch() {
     const ddl::CopyPlan &plan = planned_.plan;
     const std::string blob = ddl::SerializePlan(plan);
     const int ntables = static_cast<int>(plan.tables.size());
-    const Size strings = static_cast<Size>(ntables) * 512 + 65536;
+    // Every table keeps the GTID set read with its snapshot (identical sets are stored once): room
+    // for each table's set at twice its planned length, so that a set growing during the copy fits.
+    const Size strings = static_cast<Size>(ntables) * (512 + 2 * planned_.gtid_bytes) + 65536;
     const int jobs = planned_.copy_jobs;
     // More workers than tables only help when a table can be split by key ranges.
     const bool splittable = std::any_of(plan.tables.begin(), plan.tables.end(),
@@ -745,12 +753,18 @@ void Conductor::CheckWorkers() {
                                        mysql::QuoteIdentifier(planned_.plan.tables[table].origin_schema) +
                                        "." + mysql::QuoteIdentifier(planned_.plan.tables[table].origin_table)
                                  : "";
-        if (i == 0 || table >= 0 || state == WorkerState::kRunning) {
+        if (Committed()) {
+            // After the final commit: the copy happened, only the replaced schema may remain.
+            std::string message = "copy worker " + std::to_string(i) + " " + what + " after " +
+                                  ddl::CopyOperationName(planned_.plan.operation) + " of source \"" +
+                                  planned_.plan.source + "\" had committed: the copy is complete";
+            PgCall([&] { ereport(WARNING, (errmsg_internal("%s", message.c_str()))); });
+        } else if (i == 0 || table >= 0 || state == WorkerState::kRunning) {
             std::string message = "copy worker " + std::to_string(i) + " " + what + during;
             RecordRunError(run_, "XX000", message.c_str(), "", "The server log may say why.", "");
         }
         bool leader = i == 0 || (i == nworkers_ && cleanup_started_);
-        if (leader && !IsFinal(phase) && !cleanup_started_) {
+        if (leader && !IsFinal(phase) && !cleanup_started_ && !Committed()) {
             // Nobody is left to clean up: start a worker that only does that.
             cleanup_started_ = true;
             if (!StartWorker(nworkers_, WorkerRole::kCleanup, dsm_segment_handle(seg_), run_id_,
@@ -777,7 +791,7 @@ void Conductor::Wait() {
         }
         if (all_stopped) {
             DrainMessages();
-            if (!IsFinal(phase)) {
+            if (!IsFinal(phase) && !Committed()) {
                 RecordRunError(run_, "XX000",
                                "the copy workers exited before the run finished; a loading schema may remain",
                                "", "", "");
@@ -819,8 +833,36 @@ void Conductor::Wait() {
             signalled_ = true;
         }
     }
+    if (cancel != nullptr && Committed()) {
+        // Too late to cancel: the copy committed before the workers saw it. Report the copy (and
+        // what its leader could not finish) rather than an error for something that happened.
+        const std::string text = std::string(ddl::CopyOperationName(planned_.plan.operation)) +
+                                 " of source \"" + planned_.plan.source +
+                                 "\" had committed when the cancel arrived: the copy is complete";
+        PgCall([&] { ereport(WARNING, (errmsg_internal("%s", text.c_str()))); });
+        return;
+    }
     if (cancel != nullptr)
         throw PgError(*cancel);
+}
+
+// The leader died after the final commit: the schemas it had still to drop are named, with the
+// statement that drops them.
+void Conductor::WarnReplacedSchemas() {
+    const ddl::CopyPlan &plan = planned_.plan;
+    if (plan.keep_existing_schema)
+        return;
+    PgCall([] { AcceptInvalidationMessages(); });
+    for (const ddl::LoadSchema &s : plan.schemas) {
+        const std::string target =
+            plan.operation == ddl::CopyOperation::kSyncTables ? s.load_schema : s.old_schema;
+        if (!PgCall([&] { return OidIsValid(get_namespace_oid(target.c_str(), true)); }))
+            continue;
+        const std::string text = "schema " + ddl::QuoteIdent(target) +
+                                 " was not dropped; drop it with: DROP SCHEMA " + ddl::QuoteIdent(target) +
+                                 " CASCADE";
+        PgCall([&] { ereport(WARNING, (errmsg_internal("%s", text.c_str()))); });
+    }
 }
 
 std::string Conductor::Summary() {
@@ -862,7 +904,10 @@ std::string Conductor::Run() {
             context = run_->context;
         }
         SpinLockRelease(&run_->mutex);
-        if (phase != RunPhase::kDone || has_error) {
+        if (Committed()) {
+            if (phase != RunPhase::kDone)
+                WarnReplacedSchemas();
+        } else if (phase != RunPhase::kDone || has_error) {
             if (!context.empty())
                 detail += (detail.empty() ? "" : "\n") + std::string("Context: ") + context;
             throw Error(message.empty()

@@ -149,6 +149,53 @@ CHAMELEON_FUNCTION(chameleon_detach_replica) {
         ++created;
     }
 
+    // keep_existing_schema: the user's foreign keys that the copy dropped (saved in t_fkeys) come
+    // back, NOT VALID and then validated; a row stays in t_fkeys only when its key could not be
+    // restored.
+    if (settings.keep_existing_schema) {
+        for (const pg::SpiRow &r : pg::SpiQuery(
+                 "SELECT i_id_fkey, v_schema_name, v_table_name, v_constraint_name, t_fkey_create, "
+                 "t_fkey_validate, EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con WHERE con.conname = "
+                 "f.v_constraint_name AND con.conrelid = pg_catalog.to_regclass(pg_catalog.format('%I.%I', "
+                 "f.v_schema_name, f.v_table_name))) FROM sch_chameleon.t_fkeys f "
+                 "WHERE v_schema_name = ANY ($1::text[]) ORDER BY v_schema_name, v_table_name, "
+                 "v_constraint_name",
+                 {[&] {
+                     std::string list = "{";
+                     for (size_t i = 0; i < destinations.size(); ++i) {
+                         list += (i ? "," : "") + std::string("\"");
+                         for (char c : destinations[i]) {
+                             if (c == '"' || c == '\\')
+                                 list += '\\';
+                             list += c;
+                         }
+                         list += "\"";
+                     }
+                     return list + "}";
+                 }()})) {
+            const std::string fkey_id = r[0].value_or("0");
+            const std::string what = "foreign key " + ddl::QuoteIdent(r[3].value_or("")) + " of " +
+                                     ddl::QualifiedName(r[1].value_or(""), r[2].value_or(""));
+            if (r[6].value_or("f") == "t") {
+                Notice(what + " already exists: not restored");
+            } else {
+                if (auto failure = pg::SpiTryExecute(r[4].value_or(""))) {
+                    Warning(what + " not restored (kept in sch_chameleon.t_fkeys): " + *failure);
+                    ++failed;
+                    continue;
+                }
+                if (auto failure = pg::SpiTryExecute(r[5].value_or(""))) {
+                    Warning(what + " restored NOT VALID, its validation failed: " + *failure);
+                    ++failed;
+                } else {
+                    Notice(what + " restored and validated");
+                    ++created;
+                }
+            }
+            pg::SpiExecute("DELETE FROM sch_chameleon.t_fkeys WHERE i_id_fkey = $1::bigint", {fkey_id});
+        }
+    }
+
     // The source leaves the catalogue (batches, log tables, tables); the schemas stay.
     pg::SpiExecute("SELECT chameleon.drop_source($1)", {source});
     pg::SpiFinish();

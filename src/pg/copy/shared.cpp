@@ -97,6 +97,7 @@ void InitCopyRun(CopyRunShared *run, int ntables, Size strings_size, Size plan_s
     pg_atomic_init_u32(&run->tables_done, 0);
     pg_atomic_init_u64(&run->total_rows, 0);
     pg_atomic_init_u32(&run->busy_workers, 0);
+    pg_atomic_init_u32(&run->committed, 0);
     SpinLockInit(&run->mutex);
     for (int i = 0; i < kMaxCopyWorkers; ++i) {
         pg_atomic_init_u32(&run->workers[i].state, static_cast<uint32>(WorkerState::kNotStarted));
@@ -163,12 +164,22 @@ void PostRunMessage(CopyRunShared *run, int elevel, const char *text) {
     WakeConductor(run);
 }
 
-bool StoreRunString(CopyRunShared *run, const char *text, uint32 length, uint32 *offset) {
+bool StoreTableGtid(CopyRunShared *run, int t, const char *text, uint32 length) {
+    CopyTableShared *tables = RunTables(run);
     bool stored = false;
     SpinLockAcquire(&run->mutex);
-    if (run->strings_size - run->strings_used >= length) {
-        *offset = run->strings_used;
+    for (int i = 0; i < run->ntables && !stored; ++i) {
+        if (i != t && tables[i].gtid_length == length &&
+            memcmp(RunStrings(run) + tables[i].gtid_offset, text, length) == 0) {
+            tables[t].gtid_offset = tables[i].gtid_offset;
+            tables[t].gtid_length = length;
+            stored = true;
+        }
+    }
+    if (!stored && run->strings_size - run->strings_used >= length) {
         memcpy(RunStrings(run) + run->strings_used, text, length);
+        tables[t].gtid_offset = run->strings_used;
+        tables[t].gtid_length = length;
         run->strings_used += length;
         stored = true;
     }

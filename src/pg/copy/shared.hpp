@@ -132,6 +132,7 @@ struct CopyRunShared {
     pg_atomic_uint32 tables_done;  // tables loaded and committed
     pg_atomic_uint64 total_rows;   // sum of the tables' rows at the end of each table
     pg_atomic_uint32 busy_workers; // workers copying a table (or part of one) right now
+    pg_atomic_uint32 committed;    // 1 once the leader's final transaction committed: the copy happened
 
     slock_t mutex; // error, messages, string area
     bool has_error;
@@ -182,8 +183,9 @@ void RecordRunError(CopyRunShared *run, const char *sqlstate, const char *messag
 void RequestRunAbort(CopyRunShared *run, AbortReason reason);
 // Queues a message for the conductor to show (dropped when the ring is full).
 void PostRunMessage(CopyRunShared *run, int elevel, const char *text);
-// Stores `text` in the string area; returns false when it does not fit.
-bool StoreRunString(CopyRunShared *run, const char *text, uint32 length, uint32 *offset);
+// Stores the GTID set of table `t` in the string area, once for identical sets; returns false when
+// it does not fit (the caller fails the run: a set is never dropped).
+bool StoreTableGtid(CopyRunShared *run, int t, const char *text, uint32 length);
 // Wakes the conductor.
 void WakeConductor(CopyRunShared *run);
 

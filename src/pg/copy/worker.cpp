@@ -112,7 +112,8 @@ private:
     void CopyPartsBody(int t);
     LoadResult LoadRange(int t, const std::string &where);
     void SetSplitState(CopyTableShared &ts, SplitState state);
-    void StoreCoordinates(CopyTableShared &ts, const mysql::BinlogCoordinates &at);
+    void StoreCoordinates(int t, const mysql::BinlogCoordinates &at);
+    void CheckDeferrableUnique(int t);
     void TableDone(int t, uint64 rows, int workers);
     void WaitForTables();
     void Finish();
@@ -313,8 +314,10 @@ void Worker::CopyTableBody(int t) {
     pg_atomic_write_u32(&ts.state, static_cast<uint32>(TableState::kIndexing));
     for (const std::string &sql : table.index_statements)
         SpiExecute(sql);
+    if (plan_.keep_existing_schema && plan_.copy_data)
+        CheckDeferrableUnique(t);
+    StoreCoordinates(t, at);
     CommitWorkerTransaction();
-    StoreCoordinates(ts, at);
     TableDone(t, loaded.rows, 1);
 }
 
@@ -324,14 +327,61 @@ void Worker::SetSplitState(CopyTableShared &ts, SplitState state) {
     SpinLockRelease(&run_->mutex);
 }
 
-void Worker::StoreCoordinates(CopyTableShared &ts, const mysql::BinlogCoordinates &at) {
+// keep_existing_schema loads into the user's tables with session_replication_role = replica, which
+// skips the recheck of DEFERRABLE unique and primary keys: duplicates would be loaded silently.
+// They are checked here, in the table's transaction, before it commits.
+void Worker::CheckDeferrableUnique(int t) {
+    const ddl::CopyTable &table = plan_.tables[t];
+    const std::string target = ddl::QualifiedName(table.load_schema, table.table);
+    for (const SpiRow &c : SpiQuery(
+             "SELECT con.conname, pg_catalog.array_to_string(pg_catalog.array_agg(pg_catalog.quote_ident("
+             "a.attname::text) ORDER BY k.ord), ', '), pg_catalog.array_to_string(pg_catalog.array_agg("
+             "pg_catalog.format('t.%I IS NOT NULL', a.attname) ORDER BY k.ord), ' AND ') "
+             "FROM pg_catalog.pg_constraint con CROSS JOIN LATERAL pg_catalog.unnest(con.conkey) "
+             "WITH ORDINALITY k(attnum, ord) JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid "
+             "AND a.attnum = k.attnum WHERE con.conrelid = $1::pg_catalog.regclass AND con.contype IN ('p', "
+             "'u') AND con.condeferrable GROUP BY con.oid, con.conname ORDER BY con.conname",
+             {target})) {
+        const std::string name = c[0].value_or("");
+        const std::string columns = c[1].value_or("");
+        SpiValue duplicate = SpiQueryValue("SELECT ROW(" + columns + ")::text FROM " + target + " t WHERE " +
+                                           c[2].value_or("true") + " GROUP BY " + columns +
+                                           " HAVING pg_catalog.count(*) > 1 LIMIT 1");
+        if (!duplicate)
+            continue;
+        std::string key = *duplicate;
+        if (key.size() >= 2 && key.front() == '(' && key.back() == ')')
+            key = key.substr(1, key.size() - 2);
+        throw Error("the rows copied from MySQL table " + mysql::QuoteIdentifier(table.origin_schema) + "." +
+                        mysql::QuoteIdentifier(table.origin_table) +
+                        " violate the deferrable unique constraint " + ddl::QuoteIdent(name) + " of " +
+                        target,
+                    "23505",
+                    "Key (" + columns + ")=(" + key +
+                        ") is duplicated. The load (session_replication_role = replica) does not check "
+                        "deferrable constraints, so they are checked after it.",
+                    "Remove the duplicates in MySQL, or change the constraint, then run the copy again.");
+    }
+}
+
+// The table's binlog point, kept for t_replica_tables. A GTID set the string area cannot hold fails
+// the table (and so the run) rather than being lost: replication would start without it.
+void Worker::StoreCoordinates(int t, const mysql::BinlogCoordinates &at) {
+    CopyTableShared &ts = tables_[t];
     ts.binlog_position = at.position;
     strlcpy(ts.binlog_file, at.file.c_str(), sizeof ts.binlog_file);
-    uint32 offset = 0;
-    if (!at.gtid_set.empty() &&
-        StoreRunString(run_, at.gtid_set.data(), static_cast<uint32>(at.gtid_set.size()), &offset)) {
-        ts.gtid_offset = offset;
-        ts.gtid_length = static_cast<uint32>(at.gtid_set.size());
+    if (at.gtid_set.empty())
+        return;
+    if (at.gtid_set.size() > PG_UINT32_MAX / 2 ||
+        !StoreTableGtid(run_, t, at.gtid_set.data(), static_cast<uint32>(at.gtid_set.size()))) {
+        const ddl::CopyTable &table = plan_.tables[t];
+        throw Error("the GTID set of MySQL table " + mysql::QuoteIdentifier(table.origin_schema) + "." +
+                        mysql::QuoteIdentifier(table.origin_table) + " (" +
+                        std::to_string(at.gtid_set.size()) +
+                        " bytes) does not fit the copy's shared string area (" +
+                        std::to_string(run_->strings_size) + " bytes)",
+                    sqlstate::kInternalError, "The set grew past twice its length at planning time.",
+                    "Run the copy again: the area is sized from the set's length when the copy starts.");
     }
 }
 
@@ -390,7 +440,7 @@ void Worker::CopySplitLeader(int t) {
     CopyTableShared &ts = tables_[t];
     mysql::BinlogCoordinates at = mysql::SnapshotTable(control_, reader_, table.origin_schema,
                                                        table.origin_table, true, lock_wait_seconds_);
-    StoreCoordinates(ts, at);
+    StoreCoordinates(t, at);
     mysql::ResultSet bounds = reader_.Query("SELECT MIN(" + mysql::QuoteIdentifier(table.split_column) +
                                             "), MAX(" + mysql::QuoteIdentifier(table.split_column) +
                                             ") FROM " + mysql::QuoteIdentifier(table.origin_schema) + "." +
@@ -758,6 +808,8 @@ void Worker::Finish() {
                "WHERE i_id_source = $4::bigint",
                {StatusAfter(), end.file, std::to_string(end.position), source_id});
     CommitWorkerTransaction();
+    // From here on the copy happened: a cancel or the leader's death only leaves the replaced schema.
+    pg_atomic_write_u32(&run_->committed, 1);
     DropReplaced();
 }
 
@@ -797,7 +849,7 @@ void Worker::DropReplaced() {
             std::string message = e.what();
             AbortWorkerTransaction();
             Message(WARNING, "could not drop schema " + ddl::QuoteIdent(target) + ": " + message +
-                                 "; drop it by hand");
+                                 "; drop it with: DROP SCHEMA " + ddl::QuoteIdent(target) + " CASCADE");
         }
     }
 }
@@ -927,8 +979,12 @@ void Worker::Run() {
         control_.Close();
         if (Abort(run_) == AbortReason::kNone)
             RequestRunAbort(run_, AbortReason::kError);
-        if (role_ == WorkerRole::kLeader)
-            Cleanup();
+        if (role_ == WorkerRole::kLeader) {
+            if (pg_atomic_read_u32(&run_->committed) != 0)
+                SetPhase(run_, RunPhase::kDone); // nothing to undo: the copy committed
+            else
+                Cleanup();
+        }
     }
 }
 
