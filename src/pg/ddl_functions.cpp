@@ -59,9 +59,10 @@ CHAMELEON_FUNCTION(chameleon_translate_ddl) {
     if (!PG_ARGISNULL(1)) {
         const std::string source = TextArg(fcinfo, 1, "source");
         SpiConnect();
-        std::vector<SpiRow> rows = SpiQuery("SELECT t_config_name, map.key, map.value FROM sch_chameleon.t_sources src, "
-                                            "pg_catalog.jsonb_each_text(src.jsb_schema_mappings) map WHERE src.t_source = $1",
-                                            {source});
+        std::vector<SpiRow> rows =
+            SpiQuery("SELECT t_config_name, map.key, map.value FROM sch_chameleon.t_sources src, "
+                     "pg_catalog.jsonb_each_text(src.jsb_schema_mappings) map WHERE src.t_source = $1",
+                     {source});
         const bool postgis =
             SpiQueryValue("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'postgis'").has_value();
         SpiFinish();

@@ -122,8 +122,10 @@ TEST(ConvertBinlogValue, TemporalValuesAndZeroDates) {
 }
 
 TEST(ConvertBinlogValue, StringsBytesBitsEnumsAndSets) {
-    EXPECT_EQ(Stored(Bytes("h\xc3\xa9llo", ValueKind::kString), Column("varchar", "varchar(10)")), "h\xc3\xa9llo");
-    EXPECT_EQ(Stored(Bytes(std::string("\x00\xff", 2), ValueKind::kBytes), Column("blob", "blob")), "\\x00ff");
+    EXPECT_EQ(Stored(Bytes("h\xc3\xa9llo", ValueKind::kString), Column("varchar", "varchar(10)")),
+              "h\xc3\xa9llo");
+    EXPECT_EQ(Stored(Bytes(std::string("\x00\xff", 2), ValueKind::kBytes), Column("blob", "blob")),
+              "\\x00ff");
     EXPECT_EQ(Stored(Bytes(std::string("a\0b", 3), ValueKind::kString), Column("text", "text")).substr(0, 9),
               "ERR a NUL");
     ColumnInfo bit;

@@ -166,7 +166,8 @@ CHAMELEON_FUNCTION(chameleon_copy_in_progress) {
     for (int i = 0; i < n; ++i) {
         if (slots[i].source_id != source_id)
             continue;
-        std::string run = std::string(slots[i].operation) + " (backend pid " + std::to_string(slots[i].conductor_pid) + ")";
+        std::string run =
+            std::string(slots[i].operation) + " (backend pid " + std::to_string(slots[i].conductor_pid) + ")";
         return ReturnText(run);
     }
     PG_RETURN_NULL();

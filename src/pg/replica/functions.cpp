@@ -151,9 +151,10 @@ CHAMELEON_FUNCTION(chameleon_wait_for_source) {
                     "sch_chameleon.v_sources lists the sources.");
     const std::string id = rows[0][0].value_or("0");
     if (rows[0][1] == SpiValue("error")) {
-        SpiValue last = SpiQueryValue("SELECT t_error_message FROM sch_chameleon.t_error_log WHERE i_id_source = "
-                                      "$1::bigint ORDER BY i_id_log DESC LIMIT 1",
-                                      {id});
+        SpiValue last =
+            SpiQueryValue("SELECT t_error_message FROM sch_chameleon.t_error_log WHERE i_id_source = "
+                          "$1::bigint ORDER BY i_id_log DESC LIMIT 1",
+                          {id});
         throw Error("source \"" + source + "\" is in error: " + last.value_or("(see sch_chameleon.v_errors)"),
                     sqlstate::kObjectNotInPrerequisiteState, "",
                     "sch_chameleon.v_errors says why; chameleon.enable_replica() resets the source.");
@@ -197,7 +198,8 @@ CHAMELEON_FUNCTION(chameleon_wait_for_source) {
             // replicated: a cut-over must not take it for a copy of MySQL.
             SpiValue disabled = SpiQueryValue(
                 "SELECT string_agg(format('%I.%I', v_schema_name, v_table_name), ', ' ORDER BY 1) "
-                "FROM sch_chameleon.t_replica_tables WHERE i_id_source = $1::bigint AND NOT b_replica_enabled",
+                "FROM sch_chameleon.t_replica_tables WHERE i_id_source = $1::bigint AND NOT "
+                "b_replica_enabled",
                 {id});
             SpiFinish();
             if (disabled) {

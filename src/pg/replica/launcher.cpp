@@ -134,11 +134,12 @@ private:
                     for (size_t i = 0; i < dropped.size(); ++i)
                         message += (i == 0 ? " (" : ", ") + dropped[i] + (i + 1 == dropped.size() ? ")" : "");
                     message += "; run it again";
-                    SpiExecute("INSERT INTO sch_chameleon.t_error_log (i_id_batch, i_id_source, v_table_name, "
-                               "v_schema_name, t_table_pkey, t_binlog_name, i_binlog_position, ts_error, "
-                               "t_error_message, t_sqlstate) VALUES (0, $1::bigint, '', '', '', '', 0, "
-                               "pg_catalog.clock_timestamp(), $2, '57P01')",
-                               {id, message});
+                    SpiExecute(
+                        "INSERT INTO sch_chameleon.t_error_log (i_id_batch, i_id_source, v_table_name, "
+                        "v_schema_name, t_table_pkey, t_binlog_name, i_binlog_position, ts_error, "
+                        "t_error_message, t_sqlstate) VALUES (0, $1::bigint, '', '', '', '', 0, "
+                        "pg_catalog.clock_timestamp(), $2, '57P01')",
+                        {id, message});
                     elog(LOG, "chameleon launcher: %s", message.c_str());
                 }
                 CommitWorkerTransaction();

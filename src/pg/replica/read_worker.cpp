@@ -397,7 +397,8 @@ private:
                 tx_name_.clear(); // MySQL: named at its first row (file:position)
             if (reader.IsRows())
                 OnRows(reader);
-            else if ((type == binlog::event_type::kQuery || type == binlog::event_type::kMariaQueryCompressed) &&
+            else if ((type == binlog::event_type::kQuery ||
+                      type == binlog::event_type::kMariaQueryCompressed) &&
                      reader.QueryKindOf() == binlog::QueryKind::kDdl)
                 OnDdl(reader);
             if (reader.IsCommit()) {
@@ -450,7 +451,8 @@ private:
         ctx.schema_mappings = source_.mappings;
         ctx.types = ddl_types_;
         ctx.overrides = source_.configuration.type_override;
-        const std::vector<std::string> limit = source_.settings.limit_tables, skip = source_.settings.skip_tables;
+        const std::vector<std::string> limit = source_.settings.limit_tables,
+                                       skip = source_.settings.skip_tables;
         ctx.replicated = [limit, skip](const std::string &schema, const std::string &table) {
             return ddl::TableSelected(limit, skip, schema, table);
         };
@@ -470,16 +472,20 @@ private:
                 bool named = false;
                 for (auto &entry : tables_) {
                     TableInfo &table = entry.second;
-                    if (!table.enabled || lower.find(ddl::AsciiLower(table.origin_table)) == std::string::npos)
+                    if (!table.enabled ||
+                        lower.find(ddl::AsciiLower(table.origin_table)) == std::string::npos)
                         continue;
                     named = true;
                     StopForDdl(reader, &table, sql,
-                               "it cannot be translated: " + t.message + " (at offset " + std::to_string(t.offset) + ")");
+                               "it cannot be translated: " + t.message + " (at offset " +
+                                   std::to_string(t.offset) + ")");
                 }
                 if (!named)
-                    ereport(LOG, (errmsg("chameleon: source \"%s\": a DDL statement at %s names no replicated table "
-                                         "and is passed over: %s",
-                                         source_.name.c_str(), reader.Where().c_str(), t.message.c_str())));
+                    ereport(
+                        LOG,
+                        (errmsg("chameleon: source \"%s\": a DDL statement at %s names no replicated table "
+                                "and is passed over: %s",
+                                source_.name.c_str(), reader.Where().c_str(), t.message.c_str())));
                 continue;
             }
             for (const ddl::translate::TableChange &c : t.changes) {
@@ -488,10 +494,11 @@ private:
                     if (c.kind == ddl::translate::ChangeKind::kCreate ||
                         c.kind == ddl::translate::ChangeKind::kCreateFromRows ||
                         c.kind == ddl::translate::ChangeKind::kStartReplicating)
-                        ereport(WARNING, (errmsg("chameleon: table %s.%s of source \"%s\" is not replicated: DDL "
-                                                 "replication is not available yet",
-                                                 c.new_schema.c_str(), c.new_table.c_str(), source_.name.c_str()),
-                                          errhint("Copy it with chameleon.sync_tables().")));
+                        ereport(WARNING,
+                                (errmsg("chameleon: table %s.%s of source \"%s\" is not replicated: DDL "
+                                        "replication is not available yet",
+                                        c.new_schema.c_str(), c.new_table.c_str(), source_.name.c_str()),
+                                 errhint("Copy it with chameleon.sync_tables().")));
                     continue;
                 }
                 TableInfo &table = it->second;
@@ -519,9 +526,11 @@ private:
         e.binlog_position = reader.Position();
         e.sqlstate = sqlstate::kFeatureNotSupported;
         e.sql = sql.substr(0, 10000);
-        const std::string what = table != nullptr ? "table " + table->origin_schema + "." + table->origin_table
-                                                  : "a replicated schema";
-        e.message = "DDL on " + what + " at " + reader.Where() + ": " + why + "; copy the table again with "
+        const std::string what = table != nullptr
+                                     ? "table " + table->origin_schema + "." + table->origin_table
+                                     : "a replicated schema";
+        e.message = "DDL on " + what + " at " + reader.Where() + ": " + why +
+                    "; copy the table again with "
                     "chameleon.sync_tables()";
         if (source_.settings.on_error_replay == "exit" || table == nullptr)
             throw Error(e.message, sqlstate::kFeatureNotSupported, sql.substr(0, 1000),
@@ -530,15 +539,17 @@ private:
         // continue: that table stops, the others go on (in the transaction of the open batch).
         Flush();
         EnsureTransaction();
-        SpiExecute("UPDATE sch_chameleon.t_replica_tables SET b_replica_enabled = false, i_errors = i_errors + 1 "
-                   "WHERE i_id_source = $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
-                   {std::to_string(source_id_), table->dest_schema, table->dest_table});
-        SpiExecute("INSERT INTO sch_chameleon.t_error_log (i_id_batch, i_id_source, v_table_name, v_schema_name, "
-                   "t_table_pkey, t_binlog_name, i_binlog_position, ts_error, t_sql, t_error_message, t_sqlstate) "
-                   "VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7::bigint, pg_catalog.clock_timestamp(), $8, "
-                   "$9, $10)",
-                   {std::to_string(batch_id_), std::to_string(source_id_), e.table, e.schema, e.key, e.binlog_file,
-                    std::to_string(e.binlog_position), e.sql, e.message, e.sqlstate});
+        SpiExecute(
+            "UPDATE sch_chameleon.t_replica_tables SET b_replica_enabled = false, i_errors = i_errors + 1 "
+            "WHERE i_id_source = $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
+            {std::to_string(source_id_), table->dest_schema, table->dest_table});
+        SpiExecute(
+            "INSERT INTO sch_chameleon.t_error_log (i_id_batch, i_id_source, v_table_name, v_schema_name, "
+            "t_table_pkey, t_binlog_name, i_binlog_position, ts_error, t_sql, t_error_message, t_sqlstate) "
+            "VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7::bigint, pg_catalog.clock_timestamp(), $8, "
+            "$9, $10)",
+            {std::to_string(batch_id_), std::to_string(source_id_), e.table, e.schema, e.key, e.binlog_file,
+             std::to_string(e.binlog_position), e.sql, e.message, e.sqlstate});
         table->enabled = false;
         ereport(WARNING, (errmsg("chameleon: %s; the table is no longer replicated", e.message.c_str())));
     }

@@ -113,8 +113,8 @@ public:
                 CleanupReplayed();
                 last_retention = now;
             }
-            if (maintenance_s_ > 0 && TimestampDifferenceExceeds(last_maintenance_, now,
-                                                                 static_cast<int>(maintenance_s_ * 1000))) {
+            if (maintenance_s_ > 0 &&
+                TimestampDifferenceExceeds(last_maintenance_, now, static_cast<int>(maintenance_s_ * 1000))) {
                 AutoMaintenance();
                 last_maintenance_ = now;
             }
@@ -285,7 +285,8 @@ private:
         replayed_ = skipped_ = ddl_ = 0;
         max_event_time_ = 0;
         const std::string sql =
-            "SELECT i_id_event, v_schema_name::text, v_table_name::text, enm_binlog_event::text, t_row_after, "
+            "SELECT i_id_event, v_schema_name::text, v_table_name::text, enm_binlog_event::text, "
+            "t_row_after, "
             "t_row_before, jsb_event_after, jsb_event_before, t_query, i_my_event_time FROM sch_chameleon." +
             ddl::QuoteIdent(log_table_) + " WHERE i_id_batch = $1 ORDER BY i_id_event";
         const int64 batch = batch_id_;
@@ -373,12 +374,13 @@ private:
             return;
         }
         const char action = row.action != nullptr ? row.action[0] : '?';
-        if (row.after == nullptr && row.before == nullptr && row.jafter == nullptr && row.jbefore == nullptr) {
+        if (row.after == nullptr && row.before == nullptr && row.jafter == nullptr &&
+            row.jbefore == nullptr) {
             // Never apply a change without its values (an image lost by hand or by a tool).
             PgCall([&] {
                 ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
-                                errmsg("log row %lld of %s.%s has no row image", static_cast<long long>(row.event_id),
-                                       row.schema, row.table)));
+                                errmsg("log row %lld of %s.%s has no row image",
+                                       static_cast<long long>(row.event_id), row.schema, row.table)));
             });
         }
         Target &target = *t;
@@ -644,17 +646,20 @@ private:
         try {
             BeginWorkerTransaction();
             SpiExecute("SET LOCAL lock_timeout = '1s'");
-            SpiValue other = SpiQueryValue("SELECT v_log_table[2] FROM sch_chameleon.t_sources WHERE i_id_source = $1::bigint",
-                                           {std::to_string(source_id_)});
+            SpiValue other = SpiQueryValue(
+                "SELECT v_log_table[2] FROM sch_chameleon.t_sources WHERE i_id_source = $1::bigint",
+                {std::to_string(source_id_)});
             if (other) {
                 const std::string table = "sch_chameleon." + ddl::QuoteIdent(*other);
                 SpiExecute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
-                SpiValue pending = SpiQueryValue("SELECT count(*) FROM " + table +
-                                                 " log JOIN sch_chameleon.t_replica_batch bat ON bat.i_id_batch = "
-                                                 "log.i_id_batch WHERE NOT bat.b_replayed");
+                SpiValue pending =
+                    SpiQueryValue("SELECT count(*) FROM " + table +
+                                  " log JOIN sch_chameleon.t_replica_batch bat ON bat.i_id_batch = "
+                                  "log.i_id_batch WHERE NOT bat.b_replayed");
                 if (pending == SpiValue("0")) {
                     SpiExecute("TRUNCATE " + table);
-                    SpiExecute("UPDATE sch_chameleon.t_sources SET ts_last_maintenance = pg_catalog.clock_timestamp() "
+                    SpiExecute("UPDATE sch_chameleon.t_sources SET ts_last_maintenance = "
+                               "pg_catalog.clock_timestamp() "
                                "WHERE i_id_source = $1::bigint",
                                {std::to_string(source_id_)});
                 }
@@ -662,8 +667,8 @@ private:
             CommitWorkerTransaction();
         } catch (const PgError &e) {
             AbortWorkerTransaction(); // the table is busy: next time
-            ereport(LOG, (errmsg("chameleon: auto_maintenance of source \"%s\" postponed: %s", source_.name.c_str(),
-                                 e.what())));
+            ereport(LOG, (errmsg("chameleon: auto_maintenance of source \"%s\" postponed: %s",
+                                 source_.name.c_str(), e.what())));
         }
     }
 
@@ -713,7 +718,7 @@ private:
     std::string batch_gtid_;
     std::map<std::pair<std::string, std::string>, std::unique_ptr<Target>> targets_;
     Target *last_target_ = nullptr; // the target of the previous row (cache of TargetFor)
-    int64 current_event_ = 0; // the log row being applied (read again from the log after an error)
+    int64 current_event_ = 0;       // the log row being applied (read again from the log after an error)
     int64 replayed_ = 0, skipped_ = 0, ddl_ = 0, max_event_time_ = 0;
 };
 
@@ -733,8 +738,8 @@ void ReplayWorkerBody(void *arg) {
     // starts the worker again after a delay; v_status shows why meanwhile.
     AbortWorkerTransaction();
     SetWorkerError(source_id, ReplicaRole::kReplay, ReplicaWorkerState::kBackoff, failure);
-    ereport(LOG, (errmsg("chameleon replay worker of source %lld: %s (retrying)", static_cast<long long>(source_id),
-                         failure.c_str())));
+    ereport(LOG, (errmsg("chameleon replay worker of source %lld: %s (retrying)",
+                         static_cast<long long>(source_id), failure.c_str())));
 }
 
 void ClearPid(int, Datum arg) {
