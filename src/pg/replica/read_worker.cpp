@@ -519,6 +519,7 @@ private:
             std::string problem;
             switch (convert::AppendReplicatedValue(out.data, scratch_, image[i], map.columns[i], t.columns[i],
                                                    &problem)) {
+                case convert::BinlogValueStatus::kStripped: // nul_bytes: strip
                 case convert::BinlogValueStatus::kOk:
                     out.start[i] = static_cast<int32_t>(before);
                     out.length[i] = static_cast<uint32_t>(out.data.size() - before);
