@@ -902,3 +902,12 @@ REVOKE ALL ON PROCEDURE chameleon.run_maintenance(text, interval) FROM PUBLIC;
 -- source, or of the same one) would be renamed or dropped by that copy. add_source and
 -- update_schema_mappings refuse such mappings (chameleon._check_destinations, at the top).
 -- <<< copy safety
+-- ---------------------------------------------------------------------------------------------
+-- >>> text values (issue 9): add objects of that work below this line
+-- PostgreSQL text cannot hold a NUL byte. Under a source's nul_bytes: strip such bytes are left out,
+-- in the initial copy and in replicated rows: the values stripped, per table (the copy sets the
+-- count, replication adds to it).
+ALTER TABLE sch_chameleon.t_replica_tables ADD COLUMN i_nul_stripped bigint NOT NULL DEFAULT 0;
+COMMENT ON COLUMN sch_chameleon.t_replica_tables.i_nul_stripped IS
+    'values stored without their NUL bytes (nul_bytes: strip): set by the copy, added to by replication';
+-- <<< text values

@@ -66,6 +66,7 @@ struct SourceConfig {
     std::string on_error_read = "exit";       // continue | exit
     std::string on_error_copy = "exit";       // exit | skip: rows PostgreSQL refuses in the initial copy
     std::string zero_dates = "null";          // null | -infinity: what MySQL zero dates become
+    std::string nul_bytes = "error";          // error | strip: a NUL byte in character data
     std::string auto_maintenance = "disabled";
     bool gtid_enable = false;
     SkipEvents skip_events;

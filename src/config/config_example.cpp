@@ -139,6 +139,13 @@ sources:
     # -infinity: always -infinity. A zero date never fails a row. Default null.
     zero_dates: "null"
 
+    # chameleon addition. What a NUL byte in character data (CHAR, VARCHAR, TEXT, ENUM, SET, JSON)
+    # becomes, since PostgreSQL text cannot hold one. error: the copy fails, naming the table, the
+    # column, the row's key and the value, and so does replication; strip: the NUL bytes are left
+    # out, in the copy and in replicated rows, and the values stripped are counted per table in
+    # sch_chameleon.t_replica_tables.i_nul_stripped (a NOTICE of the copy names them). Default error.
+    nul_bytes: error
+
     # Run maintenance (VACUUM of the log tables) when this interval has passed since the last one,
     # or "disabled". Default "disabled".
     auto_maintenance: "disabled"

@@ -284,6 +284,7 @@ const KeyTable<SourceConfig> &SourceKeys() {
         ChoiceKey("on_error_read", &SourceConfig::on_error_read, kOnError),
         ChoiceKey("on_error_copy", &SourceConfig::on_error_copy, {"exit", "skip"}),
         ChoiceKey("zero_dates", &SourceConfig::zero_dates, {"null", "-infinity"}),
+        ChoiceKey("nul_bytes", &SourceConfig::nul_bytes, {"error", "strip"}),
         TextKey("auto_maintenance", &SourceConfig::auto_maintenance),
         BooleanKey("gtid_enable", &SourceConfig::gtid_enable),
         NestedKey("skip_events", &SourceConfig::skip_events, SkipEventsKeys),

@@ -156,6 +156,8 @@ BinlogValueStatus AppendReplicatedValue(std::string &out, std::string &scratch, 
     switch (AppendPgValue(out, column.spec, scratch.data(), scratch.size(), false)) {
         case ConvertStatus::kOk:
             return BinlogValueStatus::kOk;
+        case ConvertStatus::kStripped:
+            return BinlogValueStatus::kStripped;
         case ConvertStatus::kNull:
             out.resize(start);
             return BinlogValueStatus::kNull;

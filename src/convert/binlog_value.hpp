@@ -29,11 +29,12 @@ struct ReplicatedColumn {
 std::string MariaDbUuidText(const uint8_t *bytes);
 
 enum class BinlogValueStatus {
-    kOk,      // PostgreSQL input text appended
-    kNull,    // SQL NULL (a NULL value, or a zero date under the NULL policy)
-    kAbsent,  // not in the row image (binlog_row_image MINIMAL/NOBLOB)
-    kNulByte, // text holding a NUL byte
-    kBadValue // the value does not fit the column (see `problem`)
+    kOk,       // PostgreSQL input text appended
+    kStripped, // as kOk, with the value's NUL bytes left out (spec.strip_nul): the caller counts it
+    kNull,     // SQL NULL (a NULL value, or a zero date under the NULL policy)
+    kAbsent,   // not in the row image (binlog_row_image MINIMAL/NOBLOB)
+    kNulByte,  // text holding a NUL byte
+    kBadValue  // the value does not fit the column (see `problem`)
 };
 
 // Appends the PostgreSQL input text (unescaped) of `value` of `column` to `out`. `scratch` is a

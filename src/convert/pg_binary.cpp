@@ -53,6 +53,19 @@ bool Fail(BinaryProblem &problem, const char *sqlstate, std::string message) {
     return false;
 }
 
+// Character data holding a NUL byte: refused, or under spec.strip_nul replaced by `kept` (data and
+// size then point at it) and the field marked stripped.
+bool StripNul(const ValueSpec &spec, const char *&data, size_t &size, std::string &kept,
+              BinaryProblem &problem) {
+    if (!spec.strip_nul)
+        return Fail(problem, "22021", "the value contains a NUL byte, which PostgreSQL text cannot store");
+    kept = StripNulBytes(data, size);
+    data = kept.data();
+    size = kept.size();
+    problem.nul_stripped = true;
+    return true;
+}
+
 bool InvalidSyntax(BinaryProblem &problem, const char *type, const char *data, size_t size) {
     return Fail(problem, "22P02",
                 std::string("invalid input syntax for type ") + type + ": " + Quoted(data, size));
@@ -546,12 +559,10 @@ bool AppendBinaryField(std::string &out, BinaryKind kind, const ValueSpec &spec,
             }
             return InvalidSyntax(problem, "boolean", data, size);
         case BinaryKind::kText:
-        case BinaryKind::kJsonb:
-            if (memchr(data, '\0', size) != nullptr) {
-                problem.sqlstate = "22021";
-                problem.message = "the value contains a NUL byte, which PostgreSQL text cannot store";
+        case BinaryKind::kJsonb: {
+            std::string kept;
+            if (memchr(data, '\0', size) != nullptr && !StripNul(spec, data, size, kept, problem))
                 return false;
-            }
             if (kind == BinaryKind::kJsonb) {
                 PutI32(out, static_cast<int32_t>(size + 1));
                 PutU8(out, 1); // jsonb version
@@ -560,6 +571,7 @@ bool AppendBinaryField(std::string &out, BinaryKind kind, const ValueSpec &spec,
             }
             out.append(data, size);
             return true;
+        }
         case BinaryKind::kBytea:
             PutI32(out, static_cast<int32_t>(size));
             out.append(data, size);
@@ -616,11 +628,9 @@ bool AppendBinaryField(std::string &out, BinaryKind kind, const ValueSpec &spec,
         case BinaryKind::kVarbit:
             return AppendVarbit(out, bytes, size, spec.bit_width, problem, data);
         case BinaryKind::kTextArray: {
-            if (memchr(data, '\0', size) != nullptr) {
-                problem.sqlstate = "22021";
-                problem.message = "the value contains a NUL byte, which PostgreSQL text cannot store";
+            std::string kept;
+            if (memchr(data, '\0', size) != nullptr && !StripNul(spec, data, size, kept, problem))
                 return false;
-            }
             const size_t start = out.size();
             PutI32(out, 0); // length, set below
             int elements = size == 0 ? 0 : 1;

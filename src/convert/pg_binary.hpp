@@ -55,6 +55,9 @@ const std::string &BinaryCopyTrailer();
 struct BinaryProblem {
     const char *sqlstate = "22P02";
     std::string message; // e.g. date/time field value out of range: "2021-02-30"
+    // Not a problem: set (with true returned) when the value's NUL bytes were left out under
+    // spec.strip_nul, for the caller to count.
+    bool nul_stripped = false;
 };
 
 // Appends one field (int32 length, then the bytes) for a non-NULL MySQL value. The zero-date

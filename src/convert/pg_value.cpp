@@ -3,6 +3,7 @@
 #include "ddl/pg_text.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace chameleon::convert {
 
@@ -30,16 +31,24 @@ ConvertStatus AppendZeroDate(std::string &out, const ValueSpec &spec, bool copy_
     return ConvertStatus::kOk;
 }
 
-// Appends raw bytes as text, escaped for COPY or checked for NUL.
-ConvertStatus AppendText(std::string &out, const char *data, size_t size, bool copy_escape) {
-    if (copy_escape)
-        return AppendCopyText(out, data, size) ? ConvertStatus::kOk : ConvertStatus::kNulByte;
-    for (size_t i = 0; i < size; ++i) {
-        if (data[i] == '\0')
-            return ConvertStatus::kNulByte;
+// Appends raw bytes as text, escaped for COPY or checked for NUL. A NUL byte refuses the value
+// (kNulByte), or under `strip_nul` is left out (kStripped). The common case scans the bytes once.
+ConvertStatus AppendText(std::string &out, const char *data, size_t size, bool copy_escape, bool strip_nul) {
+    const size_t start = out.size();
+    if (copy_escape ? AppendCopyText(out, data, size) : memchr(data, '\0', size) == nullptr) {
+        if (!copy_escape)
+            out.append(data, size);
+        return ConvertStatus::kOk;
     }
-    out.append(data, size);
-    return ConvertStatus::kOk;
+    if (!strip_nul)
+        return ConvertStatus::kNulByte;
+    out.resize(start);
+    const std::string kept = StripNulBytes(data, size);
+    if (copy_escape)
+        AppendCopyText(out, kept.data(), kept.size());
+    else
+        out += kept;
+    return ConvertStatus::kStripped;
 }
 
 ConvertStatus AppendBitString(std::string &out, const unsigned char *p, size_t size, int width) {
@@ -70,7 +79,8 @@ ConvertStatus AppendBitInteger(std::string &out, const unsigned char *p, size_t 
     return ConvertStatus::kOk;
 }
 
-ConvertStatus AppendSetArray(std::string &out, const char *data, size_t size, bool copy_escape) {
+ConvertStatus AppendSetArray(std::string &out, const char *data, size_t size, bool copy_escape,
+                             bool strip_nul) {
     std::string literal = "{";
     size_t start = 0;
     bool first = true;
@@ -91,7 +101,7 @@ ConvertStatus AppendSetArray(std::string &out, const char *data, size_t size, bo
         start = end + 1;
     }
     literal += '}';
-    return AppendText(out, literal.data(), literal.size(), copy_escape);
+    return AppendText(out, literal.data(), literal.size(), copy_escape, strip_nul);
 }
 
 uint32_t ReadU32(const unsigned char *p, bool little_endian) {
@@ -135,6 +145,16 @@ ConvertStatus AppendGeometry(std::string &out, const unsigned char *p, size_t si
 
 } // namespace
 
+std::string StripNulBytes(const char *data, size_t size) {
+    std::string kept;
+    kept.reserve(size);
+    for (size_t i = 0; i < size; ++i) {
+        if (data[i] != '\0')
+            kept += data[i];
+    }
+    return kept;
+}
+
 bool IsZeroDate(const char *data, size_t size) {
     // YYYY-MM-DD[ ...]: year 0000, month 00 or day 00.
     if (size < 10 || data[4] != '-' || data[7] != '-')
@@ -152,7 +172,7 @@ ConvertStatus AppendPgValue(std::string &out, const ValueSpec &spec, const char 
             out.append(data, size);
             return ConvertStatus::kOk;
         case CopyKind::kText:
-            return AppendText(out, data, size, copy_escape);
+            return AppendText(out, data, size, copy_escape, spec.strip_nul);
         case CopyKind::kDate:
         case CopyKind::kDateTime:
             if (IsZeroDate(data, size))
@@ -177,7 +197,7 @@ ConvertStatus AppendPgValue(std::string &out, const ValueSpec &spec, const char 
         case CopyKind::kBitInteger:
             return AppendBitInteger(out, bytes, size);
         case CopyKind::kSetArray:
-            return AppendSetArray(out, data, size, copy_escape);
+            return AppendSetArray(out, data, size, copy_escape, spec.strip_nul);
         case CopyKind::kGeometryWkb:
             return AppendGeometry(out, bytes, size, false, copy_escape);
         case CopyKind::kGeometryEwkb:

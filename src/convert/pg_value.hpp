@@ -21,9 +21,10 @@ struct ValueSpec {
     CopyKind kind = CopyKind::kText;
     int bit_width = 0;
     std::optional<std::string> zero_date_value; // nullopt: zero dates become NULL
+    bool strip_nul = false; // NUL bytes in character data are removed (kStripped), not refused (kNulByte)
 
     static ValueSpec Of(const MappedColumn &column) {
-        return ValueSpec{column.kind, column.bit_width, column.zero_date_value};
+        return ValueSpec{column.kind, column.bit_width, column.zero_date_value, column.strip_nul};
     }
 };
 
@@ -31,6 +32,7 @@ enum class ConvertStatus {
     kOk,       // text appended
     kNull,     // the value stands for SQL NULL (a zero date under the NULL policy); nothing appended
     kNulByte,  // character data holding a NUL byte: PostgreSQL text cannot store it
+    kStripped, // text appended without its NUL bytes (spec.strip_nul): the caller counts it
     kBadValue, // bytes that do not fit the column (BIT wider than n, truncated geometry)
 };
 
@@ -39,6 +41,9 @@ enum class ConvertStatus {
 // partial value: the caller discards the row buffer or reports.
 ConvertStatus AppendPgValue(std::string &out, const ValueSpec &spec, const char *data, size_t size,
                             bool copy_escape);
+
+// `data` without its NUL bytes (the nul_bytes: strip policy).
+std::string StripNulBytes(const char *data, size_t size);
 
 // True for a MySQL zero or partial-zero date ('0000-00-00', '2024-00-10', '0000-01-01 ...'): year,
 // month or day zero. PostgreSQL has no year 0 and no month/day 0.

@@ -108,6 +108,7 @@ void WriteSpec(Writer &w, const ValueSpec &spec) {
     w.U64(static_cast<uint64_t>(spec.bit_width));
     w.Bool(spec.zero_date_value.has_value());
     w.Str(spec.zero_date_value.value_or(""));
+    w.Bool(spec.strip_nul);
 }
 
 ValueSpec ReadSpec(Reader &r) {
@@ -118,6 +119,7 @@ ValueSpec ReadSpec(Reader &r) {
     std::string zero = r.Str();
     if (has_zero)
         spec.zero_date_value = zero;
+    spec.strip_nul = r.Bool();
     return spec;
 }
 

@@ -457,7 +457,7 @@ void TranslateDefault(const MysqlColumn &c, const TypeMapOptions &options, Mappe
     ConvertStatus status = AppendPgValue(out, ValueSpec::Of(m), text.data(), text.size(), false);
     if (status == ConvertStatus::kNull)
         return;
-    if (status != ConvertStatus::kOk) {
+    if (status != ConvertStatus::kOk && status != ConvertStatus::kStripped) {
         m.notes.push_back("default " + raw + " of column " + QuoteIdent(c.name) + " not translated");
         return;
     }
@@ -471,6 +471,7 @@ void FinishColumn(const MysqlColumn &c, const TypeMapOptions &options, MappedCol
         if (m.not_null || options.zero_dates_infinity)
             m.zero_date_value = "-infinity";
     }
+    m.strip_nul = options.strip_nul_bytes;
     if (c.AutoIncrement()) {
         const std::string t = NormalizeType(m.pg_type);
         if (IsOneOf(t, {"smallint", "integer", "bigint", "int2", "int4", "int8", "int"}))

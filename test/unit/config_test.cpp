@@ -117,6 +117,7 @@ TEST(ConfigDefaults, MinimalSourceTakesPgChameleonDefaults) {
     EXPECT_EQ(s.on_error_read, "exit");
     EXPECT_EQ(s.on_error_copy, "exit");
     EXPECT_EQ(s.zero_dates, "null");
+    EXPECT_EQ(s.nul_bytes, "error");
     EXPECT_EQ(s.auto_maintenance, "disabled");
     EXPECT_FALSE(s.gtid_enable);
     EXPECT_TRUE(s.skip_events.insert_targets.empty());
@@ -226,6 +227,7 @@ sources:
     on_error_read: continue
     on_error_copy: skip
     zero_dates: -infinity
+    nul_bytes: strip
     auto_maintenance: "1 day"
     gtid_enable: Yes
     type: mysql
@@ -289,6 +291,7 @@ TEST(ConfigFull, PgChameleonStyleFileLoadsAsIs) {
     EXPECT_EQ(s.on_error_read, "continue");
     EXPECT_EQ(s.on_error_copy, "skip");
     EXPECT_EQ(s.zero_dates, "-infinity");
+    EXPECT_EQ(s.nul_bytes, "strip");
     EXPECT_EQ(s.auto_maintenance, "1 day");
     EXPECT_TRUE(s.gtid_enable);
     EXPECT_EQ(s.skip_events.insert_targets, std::vector<std::string>{"shop.orders"});
@@ -351,6 +354,7 @@ TEST(ConfigSettings, EveryRowOfAFullFileInOrder) {
         {"mysql", "on_error_read", "continue", "file"},
         {"mysql", "on_error_copy", "skip", "file"},
         {"mysql", "zero_dates", "-infinity", "file"},
+        {"mysql", "nul_bytes", "strip", "file"},
         {"mysql", "auto_maintenance", "1 day", "file"},
         {"mysql", "gtid_enable", "true", "file"},
         {"mysql", "skip_events.insert", "[shop.orders]", "file"},
@@ -393,6 +397,7 @@ TEST(ConfigSettings, MinimalSourceShowsDefaults) {
         {"mysql", "on_error_read", "exit", "default"},
         {"mysql", "on_error_copy", "exit", "default"},
         {"mysql", "zero_dates", "null", "default"},
+        {"mysql", "nul_bytes", "error", "default"},
         {"mysql", "auto_maintenance", "disabled", "default"},
         {"mysql", "gtid_enable", "false", "default"},
         {"mysql", "skip_events.insert", "(none)", "default"},
@@ -461,6 +466,7 @@ TEST(ConfigExample, ParsesAndItsValuesAreTheDefaults) {
     EXPECT_EQ(s.on_error_read, defaults.on_error_read);
     EXPECT_EQ(s.on_error_copy, defaults.on_error_copy);
     EXPECT_EQ(s.zero_dates, defaults.zero_dates);
+    EXPECT_EQ(s.nul_bytes, defaults.nul_bytes);
     EXPECT_EQ(s.auto_maintenance, defaults.auto_maintenance);
     EXPECT_EQ(s.gtid_enable, defaults.gtid_enable);
     EXPECT_EQ(s.keep_existing_schema, defaults.keep_existing_schema);
@@ -522,7 +528,7 @@ TEST(ConfigErrors, UnknownKeysSuggestTheNearestValidKey) {
         "Keys allowed in sources.mysql: type, db_conn, schema_mappings, limit_tables, skip_tables, "
         "grant_select_to, lock_timeout, my_server_id, replica_batch_size, replay_max_rows, "
         "batch_retention, copy_max_memory, copy_mode, copy_jobs, out_dir, sleep_loop, on_error_replay, "
-        "on_error_read, on_error_copy, zero_dates, auto_maintenance, gtid_enable, skip_events, "
+        "on_error_read, on_error_copy, zero_dates, nul_bytes, auto_maintenance, gtid_enable, skip_events, "
         "keep_existing_schema, "
         "net_read_timeout, upgrade_leave_sources.",
         "Did you mean \"limit_tables\"?");
@@ -672,6 +678,8 @@ TEST(ConfigValues, Choices) {
                      "sources.mysql.on_error_copy: expected exit or skip, got \"continue\"");
     ExpectParseError(SourceWith("zero_dates: infinity\n"),
                      "sources.mysql.zero_dates: expected null or -infinity, got \"infinity\"");
+    ExpectParseError(SourceWith("nul_bytes: remove\n"),
+                     "sources.mysql.nul_bytes: expected error or strip, got \"remove\"");
     ExpectParseError(SourceWith("copy_mode: pipe\n"),
                      "sources.mysql.copy_mode: expected file or direct, got \"pipe\"");
 }

@@ -43,6 +43,8 @@ std::string Stored(const Value &v, const ReplicatedColumn &column, ColumnInfo in
     switch (AppendReplicatedValue(out, scratch, v, info, column, &problem)) {
         case BinlogValueStatus::kOk:
             return out;
+        case BinlogValueStatus::kStripped:
+            return "<STRIPPED>" + out;
         case BinlogValueStatus::kNull:
             return "<NULL>";
         case BinlogValueStatus::kAbsent:
@@ -128,6 +130,14 @@ TEST(ConvertBinlogValue, StringsBytesBitsEnumsAndSets) {
               "\\x00ff");
     EXPECT_EQ(Stored(Bytes(std::string("a\0b", 3), ValueKind::kString), Column("text", "text")).substr(0, 9),
               "ERR a NUL");
+    ddl::TypeMapOptions strip;
+    strip.strip_nul_bytes = true; // nul_bytes: strip, as the copy
+    EXPECT_EQ(
+        Stored(Bytes(std::string("a\0b\0", 4), ValueKind::kString), Column("text", "text", false, strip)),
+        "<STRIPPED>ab");
+    EXPECT_EQ(Stored(Bytes("ab", ValueKind::kString), Column("text", "text", false, strip)), "ab");
+    EXPECT_EQ(Stored(Bytes(std::string("\0", 1), ValueKind::kBytes), Column("blob", "blob", false, strip)),
+              "\\x00");
     ColumnInfo bit;
     bit.bits = 5;
     EXPECT_EQ(Stored(UInt(0x15, ValueKind::kBit), Column("bit", "bit(5)"), bit), "10101");

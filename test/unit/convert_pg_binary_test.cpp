@@ -28,7 +28,7 @@ std::string Field(BinaryKind kind, const std::string &value, ValueSpec spec = {}
     BinaryProblem problem;
     if (!AppendBinaryField(out, kind, spec, value.data(), value.size(), problem))
         return std::string("ERR ") + problem.sqlstate + " " + problem.message;
-    return Hex(out);
+    return (problem.nul_stripped ? "STRIPPED " : "") + Hex(out);
 }
 
 TEST(DdlCopyBinary, Integers) {
@@ -149,6 +149,15 @@ TEST(DdlCopyBinary, TextBytesBitsArraysUuids) {
     EXPECT_EQ(Field(BinaryKind::kText, "é"), "00000002c3a9");
     EXPECT_EQ(Field(BinaryKind::kText, std::string("a\0b", 3)),
               "ERR 22021 the value contains a NUL byte, which PostgreSQL text cannot store");
+    ValueSpec strip;
+    strip.strip_nul = true; // nul_bytes: strip
+    EXPECT_EQ(Field(BinaryKind::kText, std::string("a\0b", 3), strip), "STRIPPED 000000026162");
+    EXPECT_EQ(Field(BinaryKind::kText, "ab", strip), "000000026162");
+    EXPECT_EQ(Field(BinaryKind::kTextArray, std::string("a\0", 2), strip),
+              "STRIPPED 0000001900000001000000000000001900000001000000010000000161");
+    EXPECT_EQ(Field(BinaryKind::kTextArray, std::string("a\0", 2)),
+              "ERR 22021 the value contains a NUL byte, which PostgreSQL text cannot store");
+    EXPECT_EQ(Field(BinaryKind::kBytea, std::string("\0", 1), strip), "0000000100");
     EXPECT_EQ(Field(BinaryKind::kJsonb, "{}"), "00000003017b7d");
     EXPECT_EQ(Field(BinaryKind::kBytea, std::string("\x00\xff", 2)), "0000000200ff");
     EXPECT_EQ(Field(BinaryKind::kGeometryWkb, std::string("\xe6\x10\x00\x00\x01\x01\x00\x00\x00", 9)),

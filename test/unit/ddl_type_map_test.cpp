@@ -39,6 +39,8 @@ std::string Convert(const MappedColumn &m, const std::string &value, bool copy =
         return "<NULL>";
     if (st == ConvertStatus::kNulByte)
         return "<NUL>";
+    if (st == ConvertStatus::kStripped)
+        return "<STRIPPED>" + out;
     if (st == ConvertStatus::kBadValue)
         return "<BAD>";
     return out;
@@ -168,6 +170,30 @@ TEST(DdlTypeMap, CharacterTypes) {
     MysqlColumn z = Col("c", "char", "char(0)");
     z.char_max_length = 0;
     EXPECT_EQ(Map(z).pg_type, "text");
+}
+
+TEST(DdlTypeMap, NulBytesStrippedUnderThePolicy) {
+    // nul_bytes: error (the default) refuses character data holding a NUL byte; strip leaves the
+    // NUL bytes out and says so (kStripped), for the text, the COPY-escaped text and SET literals.
+    TypeMapOptions options;
+    options.strip_nul_bytes = true;
+    MysqlColumn v = Col("c", "varchar", "varchar(20)");
+    v.char_max_length = 20;
+    EXPECT_FALSE(Map(v).strip_nul);
+    MappedColumn m = Map(v, {}, options);
+    EXPECT_TRUE(m.strip_nul);
+    EXPECT_TRUE(ValueSpec::Of(m).strip_nul);
+    EXPECT_EQ(Convert(m, std::string("a\0b\0", 4)), "<STRIPPED>ab");
+    EXPECT_EQ(Convert(m, std::string("\0\t\0x", 4)), "<STRIPPED>\\tx");
+    EXPECT_EQ(Convert(m, std::string("\0\t\0x", 4), false), "<STRIPPED>\tx");
+    EXPECT_EQ(Convert(m, std::string("\0", 1)), "<STRIPPED>");
+    EXPECT_EQ(Convert(m, "a\tb"), "a\\tb"); // no NUL: kOk
+    EXPECT_EQ(Convert(Map(v), std::string("a\0b", 3), false), "<NUL>");
+    MappedColumn set = Map(Col("c", "set", "set('a','b')"), {}, options);
+    EXPECT_EQ(Convert(set, std::string("a\0,b", 4)), "<STRIPPED>{\"a\",\"b\"}");
+    // Bytes keep their NUL bytes whatever the policy.
+    EXPECT_EQ(Convert(Map(Col("c", "blob", "blob"), {}, options), std::string("\0", 1)), "\\\\x00");
+    EXPECT_EQ(StripNulBytes("\0a\0\0b\0", 6), "ab");
 }
 
 TEST(DdlTypeMap, BinaryTypesAreRealBytes) {

@@ -288,6 +288,7 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
     types.postgis = postgis;
     types.default_style = mysql::DefaultStyleOf(conn);
     types.zero_dates_infinity = settings.zero_dates == "-infinity";
+    types.strip_nul_bytes = settings.nul_bytes == "strip";
 
     // Loading schemas and name registries.
     std::map<std::string, ddl::SchemaNames> names; // by the schema the DDL is written for

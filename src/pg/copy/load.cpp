@@ -69,11 +69,13 @@ struct Problem {
     bool names_column = true; // "column "c": reason" (our own checks) or PostgreSQL's wording
 };
 
-// Appends the current row: one COPY text line ("a\tb\t\\N\n"), or one binary COPY tuple. On a
-// value that cannot be converted, `out` is restored and `problem` filled.
-bool AppendRow(const ddl::CopyTable &table, const mysql::RowStream &rows, std::string &out,
-               Problem &problem) {
+// Appends the current row: one COPY text line ("a\tb\t\\N\n"), or one binary COPY tuple, and adds
+// to `stripped` the values whose NUL bytes were left out (nul_bytes: strip). On a value that
+// cannot be converted, `out` is restored and `problem` filled.
+bool AppendRow(const ddl::CopyTable &table, const mysql::RowStream &rows, std::string &out, Problem &problem,
+               uint64 &stripped) {
     const size_t start = out.size();
+    uint64 row_stripped = 0;
     const unsigned int n = rows.ColumnCount();
     if (table.binary_copy) {
         convert::AppendBinaryRowStart(out, static_cast<int>(n));
@@ -85,8 +87,10 @@ bool AppendRow(const ddl::CopyTable &table, const mysql::RowStream &rows, std::s
             }
             convert::BinaryProblem bp;
             if (convert::AppendBinaryField(out, table.columns[i].binary, table.columns[i].spec, value,
-                                       rows.Length(i), bp))
+                                           rows.Length(i), bp)) {
+                row_stripped += bp.nul_stripped ? 1 : 0;
                 continue;
+            }
             out.resize(start);
             problem.column = static_cast<int>(i);
             problem.sqlstate = bp.sqlstate;
@@ -94,6 +98,7 @@ bool AppendRow(const ddl::CopyTable &table, const mysql::RowStream &rows, std::s
             problem.names_column = std::strcmp(bp.sqlstate, "22021") == 0;
             return false;
         }
+        stripped += row_stripped;
         return true;
     }
     for (unsigned int i = 0; i < n; ++i) {
@@ -108,6 +113,10 @@ bool AppendRow(const ddl::CopyTable &table, const mysql::RowStream &rows, std::s
             convert::AppendPgValue(out, table.columns[i].spec, value, rows.Length(i), /*copy_escape=*/true);
         if (status == convert::ConvertStatus::kOk)
             continue;
+        if (status == convert::ConvertStatus::kStripped) {
+            ++row_stripped;
+            continue;
+        }
         if (status == convert::ConvertStatus::kNull) {
             out += "\\N";
             continue;
@@ -126,6 +135,7 @@ bool AppendRow(const ddl::CopyTable &table, const mysql::RowStream &rows, std::s
         return false;
     }
     out += '\n';
+    stripped += row_stripped;
     return true;
 }
 
@@ -198,6 +208,7 @@ struct BatchLine {
     std::string key;
     uint64 row_number;
     bool skipped;
+    uint64 nul_stripped; // values of the row stripped of NUL bytes
 };
 
 class Feeder {
@@ -253,6 +264,7 @@ public:
     CopyFromState CopyState() const { return cstate_; }
     bool OwnError() const { return own_error_; }
     uint64 RowsSeen() const { return rows_seen_; }
+    uint64 NulStripped() const { return nul_stripped_; }
     void CountRow() { ++rows_seen_; }
 
     // Key (described, and its raw values) and row number of COPY line `lineno` of the current
@@ -352,7 +364,7 @@ private:
         if (rows_seen_ % kCheckEvery == 0)
             Checkpoint();
         Problem problem;
-        if (!AppendRow(*request_.table, rows, buffer_, problem)) {
+        if (!AppendRow(*request_.table, rows, buffer_, problem, nul_stripped_)) {
             own_error_ = true;
             const ddl::CopyTable &t = *request_.table;
             const std::string &column = t.columns[problem.column].name;
@@ -389,6 +401,7 @@ private:
     uint64 line_ = 0;
     uint64 rows_seen_ = 0;
     uint64 reported_ = 0;
+    uint64 nul_stripped_ = 0; // streaming: values stripped of NUL bytes
     bool binary_ = false;
     bool header_sent_ = false;
     bool own_error_ = false;
@@ -541,6 +554,7 @@ LoadResult LoadStreaming(const LoadRequest &request) {
     feeder.Report(processed);
     LoadResult result;
     result.rows = processed;
+    result.nul_stripped = feeder.NulStripped();
     return result;
 }
 
@@ -566,7 +580,8 @@ LoadResult LoadInBatches(const LoadRequest &request) {
                 feeder.Checkpoint();
             Problem problem;
             size_t start = text.size();
-            if (!AppendRow(table, rows, text, problem)) {
+            uint64 stripped = 0;
+            if (!AppendRow(table, rows, text, problem, stripped)) {
                 const std::string &column = table.columns[problem.column].name;
                 std::string value =
                     convert::DescribeValue(rows.Value(problem.column), rows.Length(problem.column),
@@ -587,8 +602,8 @@ LoadResult LoadInBatches(const LoadRequest &request) {
                 ++result.discarded;
                 continue;
             }
-            lines.push_back(
-                BatchLine{start, text.size() - start, RowKey(table, rows), feeder.RowsSeen(), false});
+            lines.push_back(BatchLine{start, text.size() - start, RowKey(table, rows), feeder.RowsSeen(),
+                                      false, stripped});
         }
         if (lines.empty())
             continue;
@@ -628,6 +643,8 @@ LoadResult LoadInBatches(const LoadRequest &request) {
                     CurrentResourceOwner = owner;
                 });
                 result.rows += processed;
+                for (const BatchLine &l : lines)
+                    result.nul_stripped += l.skipped ? 0 : l.nul_stripped; // discarded rows store nothing
                 break;
             }
             std::string key;
@@ -685,7 +702,11 @@ LoadResult LoadTable(const LoadRequest &request) {
                     std::to_string(request.rows->ColumnCount()) + " columns, " +
                     std::to_string(request.table->columns.size()) + " were planned");
     }
-    return request.skip_bad_rows ? LoadInBatches(request) : LoadStreaming(request);
+    LoadResult result = request.skip_bad_rows ? LoadInBatches(request) : LoadStreaming(request);
+    // The table's count (several workers may load one table), for its NOTICE and the catalogue.
+    if (request.progress != nullptr && result.nul_stripped > 0)
+        pg_atomic_fetch_add_u64(&request.progress->nul_stripped, result.nul_stripped);
+    return result;
 }
 
 } // namespace chameleon::pg

@@ -45,10 +45,12 @@ struct LoadRequest {
 struct LoadResult {
     uint64 rows = 0;      // rows stored
     uint64 discarded = 0; // rows sent to discard
+    uint64 nul_stripped = 0; // values stored without their NUL bytes (nul_bytes: strip)
 };
 
 // Loads request.rows into table.load_schema.table in the current transaction. A value PostgreSQL
 // cannot store fails with an error naming the MySQL table, the column, the row's key and the value.
+// Values stripped of NUL bytes are added to request.progress->nul_stripped.
 LoadResult LoadTable(const LoadRequest &request);
 
 // "(id, k)=(5, x)" for the current row of `rows`, or "" when the table has no key columns.

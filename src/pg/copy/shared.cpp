@@ -120,6 +120,7 @@ void InitCopyRun(CopyRunShared *run, int ntables, Size strings_size, Size plan_s
         pg_atomic_init_u64(&tables[i].rows, 0);
         pg_atomic_init_u32(&tables[i].state, static_cast<uint32>(TableState::kPending));
         pg_atomic_init_u64(&tables[i].rows_discarded, 0);
+        pg_atomic_init_u64(&tables[i].nul_stripped, 0);
         pg_atomic_init_u32(&tables[i].next_part, 0);
         pg_atomic_init_u32(&tables[i].participants_done, 0);
         pg_atomic_init_u64(&tables[i].rows_loaded, 0);

@@ -86,6 +86,7 @@ struct CopyTableShared {
     pg_atomic_uint32 state;          // TableState
     int32 worker;                    // worker copying it (the split leader), -1 before
     pg_atomic_uint64 rows_discarded; // bad rows sent to t_discarded_rows (skip mode)
+    pg_atomic_uint64 nul_stripped;   // values stored without their NUL bytes (nul_bytes: strip)
     // Range split (see SplitState): under CopyRunShared::mutex unless atomic.
     SplitState split_state;
     int32 split_joining;      // workers that started joining

@@ -622,6 +622,11 @@ void Worker::TableDone(int t, uint64 rows, int workers) {
     if (discarded > 0)
         text += ", " + std::to_string(discarded) + " rows discarded to sch_chameleon.t_discarded_rows";
     Message(NOTICE, text);
+    if (const uint64 stripped = pg_atomic_read_u64(&ts.nul_stripped); stripped > 0)
+        Message(NOTICE, "stripped NUL bytes from " + std::to_string(stripped) + " values of " +
+                            mysql::QuoteIdentifier(table.origin_schema) + "." +
+                            mysql::QuoteIdentifier(table.origin_table) + " (nul_bytes: strip), counted in " +
+                            "sch_chameleon.t_replica_tables.i_nul_stripped");
 }
 
 // ---- leader: finish ----
@@ -694,14 +699,17 @@ void Worker::Finish() {
         if (ts.gtid_length > 0)
             gtid = std::string(RunStrings(run_) + ts.gtid_offset, ts.gtid_length);
         SpiExecute("INSERT INTO sch_chameleon.t_replica_tables (i_id_source, v_table_name, v_schema_name, "
-                   "v_table_pkey, t_binlog_name, i_binlog_position, t_gtid_set, b_replica_enabled) "
-                   "VALUES ($1::bigint, $2, $3, $4::character varying[], $5, $6::bigint, $7, true) "
+                   "v_table_pkey, t_binlog_name, i_binlog_position, t_gtid_set, b_replica_enabled, "
+                   "i_nul_stripped) "
+                   "VALUES ($1::bigint, $2, $3, $4::character varying[], $5, $6::bigint, $7, true, "
+                   "$8::bigint) "
                    "ON CONFLICT (i_id_source, v_table_name, v_schema_name) DO UPDATE SET "
                    "v_table_pkey = EXCLUDED.v_table_pkey, t_binlog_name = EXCLUDED.t_binlog_name, "
                    "i_binlog_position = EXCLUDED.i_binlog_position, t_gtid_set = EXCLUDED.t_gtid_set, "
-                   "b_replica_enabled = true",
+                   "b_replica_enabled = true, i_nul_stripped = EXCLUDED.i_nul_stripped",
                    {source_id, t.table, t.dest_schema, pkey, std::string(ts.binlog_file),
-                    std::to_string(ts.binlog_position), gtid});
+                    std::to_string(ts.binlog_position), gtid,
+                    std::to_string(pg_atomic_read_u64(&tables_[i].nul_stripped))});
     }
 
     // Swap into place, carrying over (or refusing) what chameleon did not create.

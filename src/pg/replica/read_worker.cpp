@@ -248,6 +248,7 @@ private:
         types.postgis = postgis_;
         types.default_style = mysql::DefaultStyleOf(conn);
         types.zero_dates_infinity = source_.settings.zero_dates == "-infinity";
+        types.strip_nul_bytes = source_.settings.nul_bytes == "strip";
         conn.Close();
 
         std::map<std::pair<std::string, std::string>, const SpiRow *> by_dest;
@@ -617,7 +618,7 @@ private:
             row.event_time = reader.Current().header.timestamp;
             row.source_tx = static_cast<int>(tx_names_.size()) - 1;
             if (action != Action::kDelete)
-                Encode(t, *map, after_, row.after);
+                Encode(t, *map, after_, row.after, true);
             if (action != Action::kInsert)
                 Encode(t, *map, before_, row.before);
             pending_bytes_ += row.after.data.size() + row.before.data.size() + 64;
@@ -634,7 +635,9 @@ private:
         }
     }
 
-    void Encode(const TableInfo &t, const binlog::TableMap &map, const binlog::RowImage &image, Image &out) {
+    // `stored`: the image's values are stored (the after image), so NUL bytes stripped from them count.
+    void Encode(const TableInfo &t, const binlog::TableMap &map, const binlog::RowImage &image, Image &out,
+                bool stored = false) {
         const size_t n = t.columns.size();
         out.start.resize(n);
         out.length.resize(n);
@@ -643,6 +646,10 @@ private:
             std::string problem;
             switch (convert::AppendReplicatedValue(out.data, scratch_, image[i], map.columns[i], t.columns[i],
                                                    &problem)) {
+                case convert::BinlogValueStatus::kStripped: // nul_bytes: strip
+                    if (stored)
+                        ++nul_stripped_[{t.dest_schema, t.dest_table}];
+                    [[fallthrough]];
                 case convert::BinlogValueStatus::kOk:
                     out.start[i] = static_cast<int32_t>(before);
                     out.length[i] = static_cast<uint32_t>(out.data.size() - before);
@@ -810,6 +817,18 @@ private:
             "UPDATE sch_chameleon.t_replica_batch SET b_processed = true, ts_processed = pg_catalog.now(), "
             "i_rows = $2::bigint WHERE i_id_batch = $1::bigint",
             {std::to_string(batch_id_), std::to_string(rows_in_batch_)});
+        for (const auto &[table, count] : nul_stripped_) {
+            SpiExecute(
+                "UPDATE sch_chameleon.t_replica_tables SET i_nul_stripped = i_nul_stripped + $4::bigint "
+                "WHERE i_id_source = $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
+                {id, table.first, table.second, std::to_string(count)});
+            ereport(LOG,
+                    (errmsg("chameleon read worker of source %lld: stripped NUL bytes from %llu values of "
+                            "%s.%s in batch %lld (nul_bytes: strip)",
+                            static_cast<long long>(source_id_), static_cast<unsigned long long>(count),
+                            table.first.c_str(), table.second.c_str(), static_cast<long long>(batch_id_))));
+        }
+        nul_stripped_.clear();
         MarkReceived(event_time);
         RecordConsistency(end);
         FinishTransaction();
@@ -924,6 +943,9 @@ private:
     binlog::RowDecoder decoder_;
     binlog::RowImage before_, after_;
     std::string scratch_;
+    // Values of the open batch stored without their NUL bytes, by destination (schema, table):
+    // added to t_replica_tables.i_nul_stripped when the batch closes.
+    std::map<std::pair<std::string, std::string>, uint64_t> nul_stripped_;
     bool mariadb_ = true;
     bool postgis_ = false;
 
