@@ -117,5 +117,14 @@ is($node->safe_psql('postgres', "SELECT chameleon.wait_for_source('src', '120 s'
 compare('after replication');
 is($node->safe_psql('postgres', "SELECT count(*) FROM sch_chameleon.v_errors"), '0', 'no replication error');
 
+# ---- sync_tables('disabled') finds renamed tables by their MySQL names ----
 $node->safe_psql('postgres', "SELECT chameleon.stop_replica('src')");
+$node->safe_psql('postgres', "UPDATE sch_chameleon.t_replica_tables SET b_replica_enabled = false "
+    . "WHERE v_table_name IN ('orders_mysql', '$pg_table')");
+$mysql->sql(qq{INSERT INTO shop.orders VALUES (3, 'late'); INSERT INTO shop.$long_table VALUES (4, 'long four');});
+($rc, $out, $err) = $node->psql('postgres', "SELECT chameleon.sync_tables('src', ARRAY['disabled'])");
+is($rc, 0, 'sync_tables of the disabled renamed tables succeeds') or diag $err;
+is($node->safe_psql('postgres', "SELECT count(*) FROM sch_chameleon.t_replica_tables WHERE NOT b_replica_enabled"),
+    '0', 'both tables are enabled again');
+compare('after sync_tables');
 done_testing();

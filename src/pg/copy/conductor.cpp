@@ -242,14 +242,24 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
             std::vector<std::string> names = request.tables;
             if (names.size() == 1 && names[0] == "disabled") {
                 names.clear();
+                // t_replica_tables knows tables by their PostgreSQL names: back to MySQL's.
+                std::map<std::pair<std::string, std::string>, std::string> mysql_name;
+                for (const SpiRow &r : SpiQuery("SELECT v_schema_mysql, v_name_pg, v_table_mysql "
+                                                "FROM sch_chameleon.t_renamed "
+                                                "WHERE i_id_source = $1::bigint AND v_kind = 'table'",
+                                                {std::to_string(source.id)}))
+                    mysql_name[{r[0].value_or(""), r[1].value_or("")}] = r[2].value_or("");
                 for (const SpiRow &r :
                      SpiQuery("SELECT v_schema_name, v_table_name FROM sch_chameleon.t_replica_tables "
                               "WHERE i_id_source = $1::bigint AND NOT b_replica_enabled "
                               "ORDER BY 1, 2",
                               {std::to_string(source.id)})) {
                     for (const auto &[o, d] : source.mappings) {
-                        if (d == r[0].value_or(""))
-                            names.push_back(o + "." + r[1].value_or(""));
+                        if (d != r[0].value_or(""))
+                            continue;
+                        auto renamed = mysql_name.find({o, r[1].value_or("")});
+                        names.push_back(o + "." +
+                                        (renamed != mysql_name.end() ? renamed->second : r[1].value_or("")));
                     }
                 }
                 if (names.empty())
