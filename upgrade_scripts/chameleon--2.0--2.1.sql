@@ -911,3 +911,36 @@ ALTER TABLE sch_chameleon.t_replica_tables ADD COLUMN i_nul_stripped bigint NOT 
 COMMENT ON COLUMN sch_chameleon.t_replica_tables.i_nul_stripped IS
     'values stored without their NUL bytes (nul_bytes: strip): set by the copy, added to by replication';
 -- <<< text values
+-- >>> names (issue 9)
+-- MySQL names PostgreSQL takes under another name (ddl::PgName): a column named like a system
+-- column (xmin -> xmin_), a name longer than 63 bytes (cut, with a hash), or the source's `rename`
+-- map. Written by each copy for the tables it plans; read by replication to find tables and columns.
+CREATE TABLE sch_chameleon.t_renamed (
+    i_id_source bigint NOT NULL,
+    v_kind text NOT NULL,
+    v_schema_mysql text NOT NULL,
+    v_table_mysql text NOT NULL,
+    v_column_mysql text NOT NULL DEFAULT '',
+    v_name_pg text NOT NULL,
+    v_why text NOT NULL,
+    CONSTRAINT pk_t_renamed PRIMARY KEY (i_id_source, v_schema_mysql, v_table_mysql, v_column_mysql),
+    CONSTRAINT ck_t_renamed_kind CHECK (v_kind IN ('table', 'column')),
+    CONSTRAINT ck_t_renamed_why CHECK (v_why IN ('configured', 'system column', 'too long')),
+    CONSTRAINT fk_t_renamed_i_id_source FOREIGN KEY (i_id_source)
+        REFERENCES sch_chameleon.t_sources (i_id_source) ON UPDATE RESTRICT ON DELETE CASCADE
+);
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_renamed', '');
+
+CREATE VIEW sch_chameleon.v_renamed AS
+SELECT s.t_source AS source,
+       r.v_kind AS kind,
+       r.v_schema_mysql AS mysql_schema,
+       r.v_table_mysql AS mysql_table,
+       NULLIF(r.v_column_mysql, '') AS mysql_column,
+       r.v_name_pg AS pg_name,
+       r.v_why AS why
+  FROM sch_chameleon.t_renamed r
+  JOIN sch_chameleon.t_sources s USING (i_id_source);
+COMMENT ON VIEW sch_chameleon.v_renamed IS
+    'MySQL tables and columns that PostgreSQL takes under another name, and why';
+-- <<< names

@@ -33,6 +33,15 @@ struct TypeOverride {
     std::vector<std::string> override_tables; // "schema.table", or "*" for all
 };
 
+// One entry of a source's `rename` map: MySQL table schema.table (column empty) or its column, and
+// the PostgreSQL name it takes.
+struct Rename {
+    std::string schema;
+    std::string table;
+    std::string column; // "" for the table itself
+    std::string to;
+};
+
 struct FillFactor {
     int fillfactor = 100;
     std::vector<std::string> tables; // "schema.table"
@@ -76,6 +85,9 @@ struct SourceConfig {
     // chameleon addition: 1.x sources (sch_chameleon.t_sources.t_source of a 1.7 catalogue) that the
     // 1.7 -> 2.0 migration deliberately leaves behind, e.g. because they replicated another server.
     std::vector<std::string> upgrade_leave_sources;
+    // chameleon addition: PostgreSQL names for MySQL tables and columns ("schema.table" or
+    // "schema.table.column" -> name), over the names chameleon would choose (ddl::PgName).
+    std::vector<Rename> rename;
 };
 
 struct Configuration {
@@ -129,7 +141,8 @@ Configuration ParseConfiguration(const std::string &yaml_text, const std::string
 //               replay_max_rows, batch_retention, copy_max_memory, copy_mode, copy_jobs, out_dir,
 //               sleep_loop, on_error_replay, on_error_read, auto_maintenance, gtid_enable,
 //               skip_events.insert, skip_events.update, skip_events.delete, keep_existing_schema,
-//               net_read_timeout, upgrade_leave_sources.
+//               net_read_timeout, upgrade_leave_sources, rename.<schema.table[.column]> (one row per
+//               entry, value = PostgreSQL name; none when the map is empty).
 // Lists show as "[a.b, c.d]" or "(none)", booleans as "true"/"false", sizes as "300M", a non-empty
 // password as "********".
 std::vector<Setting> EffectiveSettings(const Configuration &configuration);

@@ -174,6 +174,17 @@ sources:
     # here the 1.x sources (t_source names) it is meant to leave behind, e.g. those of another MySQL
     # server. They stay in _sch_chameleon_version1. Default: none.
     upgrade_leave_sources:
+
+    # chameleon addition. PostgreSQL names for MySQL tables and columns: "schema.table" or
+    # "schema.table.column" (MySQL names) -> a PostgreSQL name of at most 63 bytes. Without an
+    # entry a name is kept as it is, except that a column named like a PostgreSQL system column
+    # (ctid, xmin, xmax, cmin, cmax, tableoid) takes a trailing "_" (xmin_) and a name longer than
+    # 63 bytes is cut and given "_" and 8 hex digits of a hash. init_replica names each renamed
+    # name in a NOTICE; sch_chameleon.v_renamed lists them. Default: none. For example:
+    #   rename:
+    #     sakila.payment: payment_mysql
+    #     sakila.payment.xmin: xmin_mysql
+    rename:
 )yaml";
     return kText;
 }

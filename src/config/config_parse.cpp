@@ -8,6 +8,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <set>
 
 namespace chameleon::config {
 namespace internal {
@@ -233,6 +234,44 @@ void ParseLeaveSources(const Value &value, SourceConfig &source) {
     source.upgrade_leave_sources = std::move(names);
 }
 
+// rename: {"schema.table": name, "schema.table.column": name}. MySQL names holding a dot cannot be
+// written here. The PostgreSQL name must fit in 63 bytes and not be a system column's.
+void ParseRenames(const Value &value, SourceConfig &source) {
+    if (!value.Node().IsMap())
+        value.FailExpected("a map of \"schema.table\" or \"schema.table.column\" to a PostgreSQL name");
+    for (const auto &[key, target] : value.AsEntries()) {
+        Rename rename;
+        const size_t first = key.find('.');
+        const size_t second = first == std::string::npos ? std::string::npos : key.find('.', first + 1);
+        const size_t third = second == std::string::npos ? std::string::npos : key.find('.', second + 1);
+        if (first == std::string::npos || third != std::string::npos)
+            value.Fail("expected \"schema.table\" or \"schema.table.column\" as keys, got \"" + key + "\"");
+        rename.schema = key.substr(0, first);
+        rename.table =
+            key.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+        if (second != std::string::npos)
+            rename.column = key.substr(second + 1);
+        if (rename.schema.empty() || rename.table.empty() ||
+            (second != std::string::npos && rename.column.empty()))
+            value.Fail("expected \"schema.table\" or \"schema.table.column\" as keys, got \"" + key + "\"");
+        if (!target.Node().IsScalar() || target.Node().Scalar().empty())
+            target.FailExpected("a non-empty PostgreSQL name");
+        rename.to = target.Node().Scalar();
+        if (rename.to.size() > kMaxPostgresName)
+            target.FailExpected("a PostgreSQL name of at most 63 bytes");
+        static const std::set<std::string> kSystem = {"ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"};
+        if (!rename.column.empty() && kSystem.count(rename.to) > 0)
+            target.FailExpected("a name that is not a PostgreSQL system column's");
+        source.rename.push_back(std::move(rename));
+    }
+}
+
+void ShowRenames(const SourceConfig &source, const std::string &key, Rows &rows) {
+    for (const Rename &r : source.rename)
+        rows.push_back(
+            {key + "." + r.schema + "." + r.table + (r.column.empty() ? "" : "." + r.column), r.to, key});
+}
+
 void ShowSchemaMappings(const SourceConfig &source, const std::string &key, Rows &rows) {
     for (const auto &[origin, destination] : source.schema_mappings)
         rows.push_back({key + "." + origin, destination, key});
@@ -292,6 +331,7 @@ const KeyTable<SourceConfig> &SourceKeys() {
         IntegerKey("net_read_timeout", &SourceConfig::net_read_timeout, 1, kMaxInt),
         SingleRowKey<SourceConfig>("upgrade_leave_sources", ParseLeaveSources,
                                    [](const SourceConfig &s) { return FormatList(s.upgrade_leave_sources); }),
+        KeySpec<SourceConfig>{"rename", ParseRenames, ShowRenames},
     };
     return table;
 }

@@ -1,6 +1,7 @@
 #include "ddl/table_ddl.hpp"
 
 #include "common/error.hpp"
+#include "ddl/names.hpp"
 #include "ddl/pg_text.hpp"
 #include "mysql/connection.hpp" // QuoteIdentifier (pure)
 
@@ -266,24 +267,43 @@ const MysqlIndex *ReplicaIdentityIndex(const MysqlTable &table) {
     return nullptr;
 }
 
-TableDdl BuildTableDdl(const MysqlTable &table, const TableDdlOptions &options, SchemaNames &names) {
+TableDdl BuildTableDdl(const MysqlTable &mysql_table, const TableDdlOptions &options, SchemaNames &names) {
+    // Everything below is written with the PostgreSQL names; the MySQL ones serve the type
+    // overrides and the SELECT.
+    const MysqlTable table = WithPgNames(mysql_table, options.renames);
     TableDdl ddl;
     ddl.schema = options.schema;
     ddl.table = table.name;
-    CheckIdentifierLength(table.name, "table");
+    const PgNameResult table_name =
+        PgName(NameKind::kTable, mysql_table.schema, mysql_table.name, "", options.renames);
+    if (table_name.reason != RenameReason::kNone)
+        ddl.renamed.push_back({false, "", table_name.name, RenameReasonText(table_name.reason)});
     const std::string qualified = QualifiedName(options.schema, table.name);
 
     // Columns.
-    for (const MysqlColumn &column : table.columns) {
-        CheckIdentifierLength(column.name,
-                              "column " + QuoteIdent(column.name) + " of table " + table.Display() + ":");
-        auto existing = options.existing_types.find(column.name);
+    std::map<std::string, std::string> taken; // PostgreSQL name -> MySQL name
+    for (const MysqlColumn &column : mysql_table.columns) {
+        const PgNameResult pg =
+            PgName(NameKind::kColumn, mysql_table.schema, mysql_table.name, column.name, options.renames);
+        auto [other, fresh] = taken.emplace(pg.name, column.name);
+        if (!fresh) {
+            throw Error("columns " + QuoteIdent(other->second) + " and " + QuoteIdent(column.name) +
+                            " of table " + mysql_table.Display() + " would both be named " +
+                            QuoteIdent(pg.name) + " in PostgreSQL",
+                        "42701", "",
+                        "Give one of them another name with the source's rename map (\"" +
+                            mysql_table.schema + "." + mysql_table.name + "." + column.name + "\": name).");
+        }
+        if (pg.reason != RenameReason::kNone)
+            ddl.renamed.push_back({true, column.name, pg.name, RenameReasonText(pg.reason)});
+        auto existing = options.existing_types.find(pg.name);
         MappedColumn mapped =
             existing != options.existing_types.end()
                 ? MapColumnTo(column, existing->second, options.types)
-                : MapColumn(column, table.schema, table.name, options.overrides, options.types);
+                : MapColumn(column, mysql_table.schema, mysql_table.name, options.overrides, options.types);
+        mapped.name = pg.name;
         for (const std::string &note : mapped.notes)
-            ddl.notes.push_back(table.Display() + ": " + note);
+            ddl.notes.push_back(mysql_table.Display() + ": " + note);
         ddl.columns.push_back(std::move(mapped));
     }
 
@@ -335,8 +355,8 @@ TableDdl BuildTableDdl(const MysqlTable &table, const TableDdlOptions &options, 
         std::optional<IndexDdl> idx =
             BuildIndexDdl(table, index, ddl.columns, options.schema, names, ddl.create_statements, reason);
         if (!idx.has_value()) {
-            ddl.notes.push_back(table.Display() + ": index " + QuoteIdent(index.name) + " not created (" +
-                                reason + ")");
+            ddl.notes.push_back(mysql_table.Display() + ": index " + QuoteIdent(index.name) +
+                                " not created (" + reason + ")");
             continue;
         }
         ddl.indexes.push_back(std::move(*idx));
@@ -361,7 +381,7 @@ TableDdl BuildTableDdl(const MysqlTable &table, const TableDdlOptions &options, 
         }
     }
 
-    ddl.select_sql = BuildSelect(table.schema, table.name, ddl.columns);
+    ddl.select_sql = BuildSelect(mysql_table.schema, mysql_table.name, ddl.columns);
     return ddl;
 }
 

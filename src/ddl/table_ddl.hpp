@@ -50,12 +50,22 @@ struct TableDdlOptions {
     std::vector<config::TypeOverride> overrides;
     // keep_existing_schema: the existing column types, by column name (columns not listed are mapped).
     std::map<std::string, std::string> existing_types;
+    // The source's rename map (ddl::PgName): every name in the DDL is the PostgreSQL one.
+    std::vector<config::Rename> renames;
+};
+
+// A MySQL table or column name that PostgreSQL takes under another name (ddl::PgName).
+struct RenamedName {
+    bool column = false;      // false: the table itself
+    std::string mysql_column; // when column
+    std::string pg_name;
+    std::string reason; // RenameReasonText: "configured", "system column", "too long"
 };
 
 struct TableDdl {
     std::string schema;                         // PostgreSQL schema
-    std::string table;                          // PostgreSQL table name (= MySQL name)
-    std::vector<MappedColumn> columns;          // in MySQL ordinal order
+    std::string table;                          // PostgreSQL table name (ddl::PgName)
+    std::vector<MappedColumn> columns;          // in MySQL ordinal order, with PostgreSQL names
     std::vector<std::string> enum_types;        // unqualified names of the enum types created
     std::vector<std::string> create_statements; // CREATE TYPE..., CREATE TABLE, sequences, comments
     std::vector<IndexDdl> indexes;              // primary key first, then the others
@@ -63,6 +73,7 @@ struct TableDdl {
     std::vector<int> key_columns;               // positions in `columns` of the key shown in errors
     std::string select_sql;                     // SELECT <exprs> FROM `schema`.`table`
     std::vector<std::string> notes;             // what did not translate (NOTICE material)
+    std::vector<RenamedName> renamed;           // names PostgreSQL takes under another name
 };
 
 // A relative estimate of the work of copying a table (loading `rows` rows of `bytes` bytes and
@@ -75,8 +86,8 @@ std::optional<int> FillFactorFor(const std::vector<config::FillFactor> &rules, c
                                  const std::string &table);
 
 // Builds the DDL of `table`. `names` holds the names taken in options.schema; the table's own name
-// must already be reserved by the caller (tables are named first). Throws chameleon::Error for
-// identifiers longer than 63 bytes and unmapped types.
+// (its PostgreSQL name, ddl::PgName) must already be reserved by the caller (tables are named
+// first). Throws chameleon::Error for two columns that get the same PostgreSQL name and unmapped types.
 TableDdl BuildTableDdl(const MysqlTable &table, const TableDdlOptions &options, SchemaNames &names);
 
 // ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, and its VALIDATE CONSTRAINT, for a

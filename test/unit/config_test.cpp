@@ -530,7 +530,7 @@ TEST(ConfigErrors, UnknownKeysSuggestTheNearestValidKey) {
         "batch_retention, copy_max_memory, copy_mode, copy_jobs, out_dir, sleep_loop, on_error_replay, "
         "on_error_read, on_error_copy, zero_dates, nul_bytes, auto_maintenance, gtid_enable, skip_events, "
         "keep_existing_schema, "
-        "net_read_timeout, upgrade_leave_sources.",
+        "net_read_timeout, upgrade_leave_sources, rename.",
         "Did you mean \"limit_tables\"?");
 }
 
@@ -982,6 +982,55 @@ TEST_F(ConfigFile, NoPasswordOrPrivateFileIsFine) {
     EXPECT_EQ(cfg::LoadConfiguration(dir_, "private").sources[0].db_conn.password, "secret");
     Write("exec", SourceWith("", "password: secret\n"), 0700);
     EXPECT_EQ(cfg::LoadConfiguration(dir_, "exec").sources[0].db_conn.password, "secret");
+}
+
+TEST(ConfigRename, TablesAndColumnsShownOneRowEach) {
+    cfg::Configuration c =
+        Parse(SourceWith("rename:\n  shop.orders: orders_mysql\n  shop.orders.xmin: xmin_mysql\n"));
+    const cfg::SourceConfig &s = c.Source("mysql");
+    ASSERT_EQ(s.rename.size(), 2u);
+    EXPECT_EQ(s.rename[0].schema, "shop");
+    EXPECT_EQ(s.rename[0].table, "orders");
+    EXPECT_EQ(s.rename[0].column, "");
+    EXPECT_EQ(s.rename[0].to, "orders_mysql");
+    EXPECT_EQ(s.rename[1].column, "xmin");
+    EXPECT_EQ(s.rename[1].to, "xmin_mysql");
+    int shown = 0;
+    for (const cfg::Setting &row : cfg::EffectiveSettings(c)) {
+        if (row.key == "rename.shop.orders") {
+            EXPECT_EQ(row.value, "orders_mysql");
+            EXPECT_EQ(row.origin, "file");
+            ++shown;
+        } else if (row.key == "rename.shop.orders.xmin") {
+            EXPECT_EQ(row.value, "xmin_mysql");
+            ++shown;
+        }
+    }
+    EXPECT_EQ(shown, 2);
+}
+
+TEST(ConfigRename, BadKeysAndNamesRefused) {
+    ExpectParseError(
+        SourceWith("rename: [a]\n"),
+        "sources.mysql.rename: expected a map of \"schema.table\" or \"schema.table.column\" to a "
+        "PostgreSQL name, got a list");
+    ExpectParseError(
+        SourceWith("rename:\n  orders: x\n"),
+        "sources.mysql.rename: expected \"schema.table\" or \"schema.table.column\" as keys, got "
+        "\"orders\"");
+    ExpectParseError(
+        SourceWith("rename:\n  a.b.c.d: x\n"),
+        "sources.mysql.rename: expected \"schema.table\" or \"schema.table.column\" as keys, got "
+        "\"a.b.c.d\"");
+    ExpectParseError(SourceWith("rename:\n  a.b: ''\n"),
+                     "sources.mysql.rename.a.b: expected a non-empty PostgreSQL name, got \"\"");
+    ExpectParseError(SourceWith("rename:\n  a.b: " + std::string(64, 'n') + "\n"),
+                     "sources.mysql.rename.a.b: expected a PostgreSQL name of at most 63 bytes, got \"" +
+                         std::string(60, 'n') + "...\"");
+    ExpectParseError(
+        SourceWith("rename:\n  a.b.c: xmin\n"),
+        "sources.mysql.rename.a.b.c: expected a name that is not a PostgreSQL system column's, got "
+        "\"xmin\"");
 }
 
 } // namespace

@@ -177,20 +177,58 @@ TEST(DdlTableDdl, KeepExistingSchemaUsesExistingTypes) {
     EXPECT_EQ(ddl.columns[0].pg_type, "boolean");
 }
 
-TEST(DdlTableDdl, LongIdentifiersAreRefused) {
+TEST(DdlTableDdl, NamesPostgresqlCannotTakeAreRenamed) {
+    TableDdlOptions options;
+    options.schema = "s";
+    options.renames = {{"db", "t", "cmax", "cmax_mysql"}};
+    SchemaNames names;
+    MysqlTable t;
+    t.schema = "db";
+    t.name = "t";
+    t.columns.push_back(Col("xmin", "int", "int", false));
+    t.columns.push_back(Col(std::string(64, 'c'), "int", "int"));
+    t.columns.push_back(Col("cmax", "int", "int"));
+    t.indexes.push_back(Index("PRIMARY", true, {"xmin"}));
+    TableDdl ddl = BuildTableDdl(t, options, names);
+    ASSERT_EQ(ddl.columns.size(), 3u);
+    EXPECT_EQ(ddl.columns[0].name, "xmin_");
+    EXPECT_EQ(ddl.columns[1].name, std::string(54, 'c') + "_" + ddl.columns[1].name.substr(55));
+    EXPECT_EQ(ddl.columns[1].name.size(), 63u);
+    EXPECT_EQ(ddl.columns[2].name, "cmax_mysql");
+    // The SELECT reads the MySQL names; the DDL and the replica identity use PostgreSQL's.
+    EXPECT_EQ(ddl.select_sql, "SELECT `xmin`, `" + std::string(64, 'c') + "`, `cmax` FROM `db`.`t`");
+    EXPECT_NE(ddl.create_statements.back().find("\"xmin_\" integer NOT NULL"), std::string::npos)
+        << ddl.create_statements.back();
+    EXPECT_EQ(ddl.identity_columns, std::vector<std::string>{"xmin_"});
+    EXPECT_EQ(ddl.indexes[0].sql,
+              "ALTER TABLE \"s\".\"t\" ADD CONSTRAINT \"t_pkey\" PRIMARY KEY (\"xmin_\")");
+    ASSERT_EQ(ddl.renamed.size(), 3u);
+    EXPECT_EQ(ddl.renamed[0].mysql_column, "xmin");
+    EXPECT_EQ(ddl.renamed[0].reason, "system column");
+    EXPECT_EQ(ddl.renamed[1].reason, "too long");
+    EXPECT_EQ(ddl.renamed[2].pg_name, "cmax_mysql");
+    EXPECT_EQ(ddl.renamed[2].reason, "configured");
+}
+
+TEST(DdlTableDdl, TwoColumnsWithOnePostgresqlNameAreRefused) {
     TableDdlOptions options;
     options.schema = "s";
     SchemaNames names;
     MysqlTable t;
     t.schema = "db";
-    t.name = std::string(64, 'x');
+    t.name = "t";
+    t.columns.push_back(Col("xmin", "int", "int"));
+    t.columns.push_back(Col("xmin_", "int", "int"));
     try {
         BuildTableDdl(t, options, names);
         FAIL();
     } catch (const Error &e) {
-        EXPECT_STREQ(e.SqlState(), "42622");
-        EXPECT_EQ(std::string(e.what()), "table \"" + std::string(64, 'x') +
-                                             "\" is longer than PostgreSQL's 63-byte identifier limit");
+        EXPECT_STREQ(e.SqlState(), "42701");
+        EXPECT_EQ(
+            std::string(e.what()),
+            "columns \"xmin\" and \"xmin_\" of table `db`.`t` would both be named \"xmin_\" in PostgreSQL");
+        EXPECT_EQ(e.Hint(),
+                  "Give one of them another name with the source's rename map (\"db.t.xmin_\": name).");
     }
 }
 

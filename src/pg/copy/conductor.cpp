@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "config/config.hpp"
 #include "ddl/copy_plan.hpp"
+#include "ddl/names.hpp"
 #include "ddl/pg_text.hpp"
 #include "ddl/table_ddl.hpp"
 #include "mysql/connection.hpp"
@@ -174,13 +175,38 @@ std::map<std::string, std::string> ExistingColumnTypes(const std::string &schema
     return types;
 }
 
+// A MySQL name PostgreSQL takes under another name (ddl::PgName), for t_renamed and a NOTICE.
+struct PlannedRename {
+    std::string schema, table; // MySQL
+    ddl::RenamedName renamed;
+};
+
 struct Planned {
     ddl::CopyPlan plan;
     std::vector<std::string> notes;
+    std::vector<PlannedRename> renamed;
     std::string previous_status;
     int copy_jobs = 2;
     size_t gtid_bytes = 0; // length of MySQL's GTID set when planned (sizes the string area)
 };
+
+// t_renamed holds, for the tables of this run, the names PostgreSQL takes under another name:
+// the rows of those tables are replaced (a table no longer renamed loses its rows).
+void RecordRenames(int64_t source_id, const ddl::CopyPlan &plan, const std::vector<PlannedRename> &renamed) {
+    const std::string id = std::to_string(source_id);
+    for (const ddl::CopyTable &t : plan.tables) {
+        SpiExecute(
+            "DELETE FROM sch_chameleon.t_renamed WHERE i_id_source = $1::bigint AND v_schema_mysql = $2 "
+            "AND v_table_mysql = $3",
+            {id, t.origin_schema, t.origin_table});
+    }
+    for (const PlannedRename &r : renamed) {
+        SpiExecute("INSERT INTO sch_chameleon.t_renamed (i_id_source, v_kind, v_schema_mysql, v_table_mysql, "
+                   "v_column_mysql, v_name_pg, v_why) VALUES ($1::bigint, $2, $3, $4, $5, $6, $7)",
+                   {id, r.renamed.column ? "column" : "table", r.schema, r.table, r.renamed.mysql_column,
+                    r.renamed.pg_name, r.renamed.reason});
+    }
+}
 
 Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
                   const config::Configuration &configuration, const config::SourceConfig &settings) {
@@ -219,14 +245,24 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
             std::vector<std::string> names = request.tables;
             if (names.size() == 1 && names[0] == "disabled") {
                 names.clear();
+                // t_replica_tables knows tables by their PostgreSQL names: back to MySQL's.
+                std::map<std::pair<std::string, std::string>, std::string> mysql_name;
+                for (const SpiRow &r : SpiQuery("SELECT v_schema_mysql, v_name_pg, v_table_mysql "
+                                                "FROM sch_chameleon.t_renamed "
+                                                "WHERE i_id_source = $1::bigint AND v_kind = 'table'",
+                                                {std::to_string(source.id)}))
+                    mysql_name[{r[0].value_or(""), r[1].value_or("")}] = r[2].value_or("");
                 for (const SpiRow &r :
                      SpiQuery("SELECT v_schema_name, v_table_name FROM sch_chameleon.t_replica_tables "
                               "WHERE i_id_source = $1::bigint AND NOT b_replica_enabled "
                               "ORDER BY 1, 2",
                               {std::to_string(source.id)})) {
                     for (const auto &[o, d] : source.mappings) {
-                        if (d == r[0].value_or(""))
-                            names.push_back(o + "." + r[1].value_or(""));
+                        if (d != r[0].value_or(""))
+                            continue;
+                        auto renamed = mysql_name.find({o, r[1].value_or("")});
+                        names.push_back(o + "." +
+                                        (renamed != mysql_name.end() ? renamed->second : r[1].value_or("")));
                     }
                 }
                 if (names.empty())
@@ -305,14 +341,21 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
             std::vector<std::string> replaced;
             for (const ddl::MysqlTable *t : chosen) {
                 if (t->schema == origin)
-                    replaced.push_back(t->name);
+                    replaced.push_back(ddl::PgTableName(t->schema, t->name, settings.rename));
             }
             ReserveExistingNames(ls.dest_schema, replaced, n);
         }
         for (const ddl::MysqlTable *t : chosen) {
             if (t->schema == origin) {
-                n.TryRelation(t->name);
-                n.Type(t->name); // a table's row type
+                const std::string pg = ddl::PgTableName(t->schema, t->name, settings.rename);
+                if (!n.TryRelation(pg)) {
+                    throw Error("two MySQL tables of schema \"" + origin + "\" would both be named " +
+                                    ddl::QuoteIdent(pg) + " in PostgreSQL",
+                                "42P07", "One of them is " + t->Display() + ".",
+                                "Give one of them another name with the source's rename map (\"" + t->schema +
+                                    "." + t->name + "\": name).");
+                }
+                n.Type(pg); // a table's row type
             }
         }
     }
@@ -326,18 +369,21 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
         options.fillfactor = ddl::FillFactorFor(configuration.fillfactor, mt->schema, mt->name);
         options.types = types;
         options.overrides = configuration.type_override;
+        options.renames = settings.rename;
+        const std::string pg_table = ddl::PgTableName(mt->schema, mt->name, settings.rename);
         if (plan.keep_existing_schema) {
-            options.existing_types = ExistingColumnTypes(dest, mt->name);
+            options.existing_types = ExistingColumnTypes(dest, pg_table);
             if (options.existing_types.empty()) {
-                throw Error("table " + ddl::QualifiedName(dest, mt->name) + " does not exist",
+                throw Error("table " + ddl::QualifiedName(dest, pg_table) + " does not exist",
                             sqlstate::kUndefinedObject,
                             "keep_existing_schema loads the rows into existing tables.",
                             "Create the table, or turn keep_existing_schema off.");
             }
             for (const ddl::MysqlColumn &c : mt->columns) {
-                if (options.existing_types.count(c.name) == 0)
+                if (options.existing_types.count(
+                        ddl::PgColumnName(mt->schema, mt->name, c.name, settings.rename)) == 0)
                     throw Error("column " + ddl::QuoteIdent(c.name) + " of MySQL table " + mt->Display() +
-                                    " is missing from " + ddl::QualifiedName(dest, mt->name),
+                                    " is missing from " + ddl::QualifiedName(dest, pg_table),
                                 sqlstate::kUndefinedObject, "",
                                 "keep_existing_schema needs every MySQL column.");
             }
@@ -345,6 +391,8 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
         ddl::TableDdl d = ddl::BuildTableDdl(*mt, options, names[load]);
         for (const std::string &note : d.notes)
             out.notes.push_back(note);
+        for (const ddl::RenamedName &r : d.renamed)
+            out.renamed.push_back({mt->schema, mt->name, r});
 
         ddl::CopyTable ct;
         ct.origin_schema = mt->schema;
@@ -390,12 +438,12 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
                                                "FROM sch_chameleon.v_idx_cons "
                                                "WHERE v_schema_name = $1 AND v_table_name = $2 "
                                                "ORDER BY v_constraint_type = 'p', v_index_name",
-                                               {dest, mt->name});
+                                               {dest, pg_table});
             for (const SpiRow &r : idx) {
                 if (r[0] == std::optional<std::string>("i") || r[0] == std::optional<std::string>("p"))
                     ct.create_statements.push_back(r[1].value_or(""));
             }
-            ct.create_statements.push_back("TRUNCATE TABLE " + ddl::QualifiedName(dest, mt->name));
+            ct.create_statements.push_back("TRUNCATE TABLE " + ddl::QualifiedName(dest, pg_table));
             for (auto it = idx.rbegin(); it != idx.rend(); ++it) {
                 if ((*it)[0] == std::optional<std::string>("p"))
                     ct.index_statements.push_back((*it)[2].value_or(""));
@@ -404,7 +452,7 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
                 if (r[0] == std::optional<std::string>("i"))
                     ct.index_statements.push_back(r[2].value_or(""));
             }
-            keep_tables_sql.push_back("(" + ddl::QuoteLiteral(dest) + ", " + ddl::QuoteLiteral(mt->name) +
+            keep_tables_sql.push_back("(" + ddl::QuoteLiteral(dest) + ", " + ddl::QuoteLiteral(pg_table) +
                                       ")");
         } else {
             ct.create_statements = d.create_statements;
@@ -461,15 +509,20 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
 
     // copy_schema: the MySQL foreign keys, between tables of the run.
     if (request.operation == ddl::CopyOperation::kCopySchema && !plan.keep_existing_schema) {
-        for (const ddl::MysqlTable *mt : chosen) {
-            for (const ddl::MysqlForeignKey &fk : mt->foreign_keys) {
+        for (const ddl::MysqlTable *mysql_table : chosen) {
+            const ddl::MysqlTable pg_named = ddl::WithPgNames(*mysql_table, settings.rename);
+            const ddl::MysqlTable *mt = &pg_named;
+            for (size_t k = 0; k < mt->foreign_keys.size(); ++k) {
+                const ddl::MysqlForeignKey &fk = mt->foreign_keys[k];
+                const ddl::MysqlForeignKey &mysql_fk = mysql_table->foreign_keys[k];
                 const std::string ref_dest = DestinationOf(source, fk.referenced_schema);
                 bool referenced_copied =
                     std::any_of(chosen.begin(), chosen.end(), [&](const ddl::MysqlTable *t) {
-                        return t->schema == fk.referenced_schema && t->name == fk.referenced_table;
+                        return t->schema == mysql_fk.referenced_schema &&
+                               t->name == mysql_fk.referenced_table;
                     });
                 if (ref_dest.empty() || !referenced_copied) {
-                    out.notes.push_back(mt->Display() + ": foreign key " + ddl::QuoteIdent(fk.name) +
+                    out.notes.push_back(mysql_table->Display() + ": foreign key " + ddl::QuoteIdent(fk.name) +
                                         " not created (it references a table that is not copied)");
                     continue;
                 }
@@ -964,6 +1017,7 @@ std::string RunCopyOperation(const CopyRequest &request) {
             config::LoadConfiguration(ConfigDirectory(), source.config);
         const config::SourceConfig &settings = configuration.Source(source.name);
         planned = BuildPlan(request, source, configuration, settings);
+        RecordRenames(source.id, planned.plan, planned.renamed);
         // Refused before any copying: a working schema chameleon did not make, and (by default) a
         // swap that would drop objects chameleon did not create. The leader checks again at the swap.
         const auto policy = static_cast<DependentsPolicy>(CopyDependentsPolicy());
@@ -982,6 +1036,15 @@ std::string RunCopyOperation(const CopyRequest &request) {
     }
     for (const std::string &note : planned.notes)
         PgCall([&] { ereport(NOTICE, (errmsg_internal("%s", note.c_str()))); });
+    for (const PlannedRename &r : planned.renamed) {
+        const std::string what =
+            r.renamed.column ? "column " + mysql::QuoteIdentifier(r.renamed.mysql_column) + " of " : "";
+        const std::string text = "MySQL " + what + "table " + mysql::QuoteIdentifier(r.schema) + "." +
+                                 mysql::QuoteIdentifier(r.table) + " is named " +
+                                 ddl::QuoteIdent(r.renamed.pg_name) + " in PostgreSQL (" + r.renamed.reason +
+                                 ")";
+        PgCall([&] { ereport(NOTICE, (errmsg_internal("%s", text.c_str()))); });
+    }
     Conductor conductor(request, std::move(planned));
     return conductor.Run();
 }

@@ -5,6 +5,7 @@
 // schemas.
 #include "common/error.hpp"
 #include "config/config.hpp"
+#include "ddl/names.hpp"
 #include "ddl/pg_text.hpp"
 #include "ddl/table_ddl.hpp"
 #include "mysql/connection.hpp"
@@ -76,7 +77,8 @@ CHAMELEON_FUNCTION(chameleon_detach_replica) {
         for (const auto &m : mappings)
             origins.push_back(m.first);
         mysql::Connection conn = mysql::Connection::Open(pg::ConnectParamsOf(settings));
-        for (const ddl::MysqlTable &t : mysql::ReadTables(conn, origins)) {
+        for (const ddl::MysqlTable &mysql_table : mysql::ReadTables(conn, origins)) {
+            const ddl::MysqlTable t = ddl::WithPgNames(mysql_table, settings.rename); // PostgreSQL names
             for (const ddl::MysqlForeignKey &fk : t.foreign_keys) {
                 auto ref = mappings.find(fk.referenced_schema);
                 const std::string dest = mappings[t.schema];

@@ -12,6 +12,7 @@
 #include "common/error.hpp"
 #include "convert/binlog_value.hpp"
 #include "ddl/copy_plan.hpp"
+#include "ddl/names.hpp"
 #include "ddl/pg_text.hpp"
 #include "ddl/table_ddl.hpp"
 #include "ddl/translate/translate.hpp"
@@ -261,7 +262,9 @@ private:
                                     mt.name))
                 continue;
             const std::string dest = source_.mappings[mt.schema];
-            auto reg = by_dest.find({dest, mt.name});
+            // The copy's names (ddl::PgName): t_replica_tables and the replay know the table by them.
+            const std::string pg_table = ddl::PgTableName(mt.schema, mt.name, source_.settings.rename);
+            auto reg = by_dest.find({dest, pg_table});
             if (reg == by_dest.end())
                 continue; // not copied: not replicated
             const SpiRow &r = *reg->second;
@@ -269,7 +272,7 @@ private:
             t.origin_schema = mt.schema;
             t.origin_table = mt.name;
             t.dest_schema = dest;
-            t.dest_table = mt.name;
+            t.dest_table = pg_table;
             t.enabled = r[2] == SpiValue("t");
             if (r[3]) {
                 t.has_point = true;
@@ -280,12 +283,13 @@ private:
             options.schema = dest;
             options.types = types;
             options.overrides = source_.configuration.type_override;
+            options.renames = source_.settings.rename;
             if (source_.settings.keep_existing_schema) {
                 for (const SpiRow &a :
                      SpiQuery("SELECT attname, pg_catalog.format_type(atttypid, atttypmod) "
                               "FROM pg_catalog.pg_attribute WHERE attrelid = "
                               "pg_catalog.to_regclass($1) AND attnum > 0 AND NOT attisdropped",
-                              {ddl::QualifiedName(dest, mt.name)}))
+                              {ddl::QualifiedName(dest, pg_table)}))
                     options.existing_types[a[0].value_or("")] = a[1].value_or("");
             }
             ddl::SchemaNames names;
@@ -307,7 +311,7 @@ private:
                 if (mc.data_type == "enum" || mc.data_type == "set")
                     h.enum_values = ddl::ParseEnumLabels(mc.column_type);
                 t.hints.push_back(std::move(h));
-                column_names += (i > 0 ? "," : "") + ArrayElement(mc.name);
+                column_names += (i > 0 ? "," : "") + ArrayElement(d.columns[i].name); // PostgreSQL names
             }
             column_names += "}";
             t.skip[0] = Listed(skip.insert_targets, mt.schema, mt.name);
@@ -315,7 +319,7 @@ private:
             t.skip[2] = Listed(skip.delete_targets, mt.schema, mt.name);
             SpiExecute("UPDATE sch_chameleon.t_replica_tables SET v_columns = $1::text[] "
                        "WHERE i_id_source = $2::bigint AND v_schema_name = $3 AND v_table_name = $4",
-                       {column_names, std::to_string(source_id_), dest, mt.name});
+                       {column_names, std::to_string(source_id_), dest, pg_table});
             tables_[{mt.schema, mt.name}] = std::move(t);
             registry_.Put(mt);
         }
