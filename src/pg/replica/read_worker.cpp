@@ -989,10 +989,6 @@ void ReadWorkerBody(void *arg) {
     worker.Run();
 }
 
-void ClearPid(int, Datum arg) {
-    ClearWorkerPid(DatumGetInt64(arg), ReplicaRole::kRead, MyProcPid);
-}
-
 } // namespace
 
 } // namespace chameleon::pg
@@ -1000,19 +996,6 @@ void ClearPid(int, Datum arg) {
 void chameleon_read_worker_main(Datum main_arg) {
     int64 source_id = DatumGetInt64(main_arg);
     pqsignal(SIGTERM, chameleon::pg::ReadWorkerSigterm);
-    BackgroundWorkerUnblockSignals();
-    BackgroundWorkerInitializeConnection(chameleon::pg::ReplicaDatabase(), nullptr, 0);
-    pgstat_report_appname(MyBgworkerEntry->bgw_name);
-    SetConfigOption("application_name", MyBgworkerEntry->bgw_name, PGC_USERSET, PGC_S_SESSION);
-    SetConfigOption("session_replication_role", "replica", PGC_SUSET, PGC_S_OVERRIDE);
-    SetConfigOption("search_path", "pg_catalog", PGC_USERSET, PGC_S_SESSION);
-    // A lost commit is read again after a crash (the batch and its rows go together).
-    SetConfigOption("synchronous_commit", "off", PGC_USERSET, PGC_S_SESSION);
-    before_shmem_exit(chameleon::pg::ClearPid, Int64GetDatum(source_id));
-    chameleon::pg::SetWorkerState(source_id, chameleon::pg::ReplicaRole::kRead,
-                                  chameleon::pg::ReplicaWorkerState::kStreaming);
-    MemoryContext context =
-        AllocSetContextCreate(TopMemoryContext, "chameleon read worker", ALLOCSET_DEFAULT_SIZES);
-    MemoryContextSwitchTo(context);
+    chameleon::pg::InitReplicaWorker(source_id, chameleon::pg::ReplicaRole::kRead);
     chameleon::pg::RunGuardedVoid("chameleon read worker", chameleon::pg::ReadWorkerBody, &source_id);
 }

@@ -742,10 +742,6 @@ void ReplayWorkerBody(void *arg) {
                          static_cast<long long>(source_id), failure.c_str())));
 }
 
-void ClearPid(int, Datum arg) {
-    ClearWorkerPid(DatumGetInt64(arg), ReplicaRole::kReplay, MyProcPid);
-}
-
 } // namespace
 
 } // namespace chameleon::pg
@@ -753,18 +749,6 @@ void ClearPid(int, Datum arg) {
 void chameleon_replay_worker_main(Datum main_arg) {
     int64 source_id = DatumGetInt64(main_arg);
     pqsignal(SIGTERM, die);
-    BackgroundWorkerUnblockSignals();
-    BackgroundWorkerInitializeConnection(chameleon::pg::ReplicaDatabase(), nullptr, 0);
-    pgstat_report_appname(MyBgworkerEntry->bgw_name);
-    SetConfigOption("application_name", MyBgworkerEntry->bgw_name, PGC_USERSET, PGC_S_SESSION);
-    SetConfigOption("session_replication_role", "replica", PGC_SUSET, PGC_S_OVERRIDE);
-    SetConfigOption("search_path", "pg_catalog", PGC_USERSET, PGC_S_SESSION);
-    SetConfigOption("synchronous_commit", "off", PGC_USERSET, PGC_S_SESSION);
-    before_shmem_exit(chameleon::pg::ClearPid, Int64GetDatum(source_id));
-    chameleon::pg::SetWorkerState(source_id, chameleon::pg::ReplicaRole::kReplay,
-                                  chameleon::pg::ReplicaWorkerState::kWaiting);
-    MemoryContext context =
-        AllocSetContextCreate(TopMemoryContext, "chameleon replay worker", ALLOCSET_DEFAULT_SIZES);
-    MemoryContextSwitchTo(context);
+    chameleon::pg::InitReplicaWorker(source_id, chameleon::pg::ReplicaRole::kReplay);
     chameleon::pg::RunGuardedVoid("chameleon replay worker", chameleon::pg::ReplayWorkerBody, &source_id);
 }

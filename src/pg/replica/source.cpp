@@ -6,7 +6,42 @@
 
 #include <cctype>
 
+extern "C" {
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "storage/ipc.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+}
+
 namespace chameleon::pg {
+
+namespace {
+ReplicaRole worker_role = ReplicaRole::kRead;
+
+void ClearOwnPid(int, Datum arg) {
+    ClearWorkerPid(DatumGetInt64(arg), worker_role, MyProcPid);
+}
+} // namespace
+
+void InitReplicaWorker(int64 source_id, ReplicaRole role) {
+    worker_role = role;
+    const bool read = role == ReplicaRole::kRead;
+    BackgroundWorkerUnblockSignals();
+    BackgroundWorkerInitializeConnection(ReplicaDatabase(), nullptr, 0);
+    pgstat_report_appname(MyBgworkerEntry->bgw_name);
+    SetConfigOption("application_name", MyBgworkerEntry->bgw_name, PGC_USERSET, PGC_S_SESSION);
+    SetConfigOption("session_replication_role", "replica", PGC_SUSET, PGC_S_OVERRIDE);
+    SetConfigOption("search_path", "pg_catalog", PGC_USERSET, PGC_S_SESSION);
+    SetConfigOption("synchronous_commit", "off", PGC_USERSET, PGC_S_SESSION);
+    before_shmem_exit(ClearOwnPid, Int64GetDatum(source_id));
+    SetWorkerState(source_id, role, read ? ReplicaWorkerState::kStreaming : ReplicaWorkerState::kWaiting);
+    MemoryContext context =
+        read ? AllocSetContextCreate(TopMemoryContext, "chameleon read worker", ALLOCSET_DEFAULT_SIZES)
+             : AllocSetContextCreate(TopMemoryContext, "chameleon replay worker", ALLOCSET_DEFAULT_SIZES);
+    MemoryContextSwitchTo(context);
+}
 
 ReplicaSource LoadReplicaSource(int64 source_id) {
     ReplicaSource s;

@@ -3,6 +3,8 @@
 
 #include "config/config.hpp"
 
+#include "pg/replica/shared.hpp"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -23,6 +25,12 @@ struct ReplicaSource {
     config::Configuration configuration;
     config::SourceConfig settings;
 };
+
+// The start of a read or replay worker's main, after its SIGTERM handler is set: signals
+// unblocked, connected to chameleon.database, named in pg_stat_activity, the session settings of
+// replication (session_replication_role = replica, a fixed search_path, asynchronous commit: a
+// lost commit is read or replayed again), its pid cleared from its slot at exit, its memory context.
+void InitReplicaWorker(int64 source_id, ReplicaRole role);
 
 // Reads the source's catalogue row and its configuration file (inside a transaction with SPI).
 ReplicaSource LoadReplicaSource(int64 source_id);
