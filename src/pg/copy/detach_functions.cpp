@@ -114,19 +114,7 @@ CHAMELEON_FUNCTION(chameleon_detach_replica) {
              "AND pg_catalog.pg_get_serial_sequence(pg_catalog.format('%I.%I', n.nspname, c.relname), "
              "a.attname) "
              "IS NOT NULL ORDER BY 1, 2, 3",
-             {[&] {
-                 std::string list = "{";
-                 for (size_t i = 0; i < destinations.size(); ++i) {
-                     list += (i ? "," : "") + std::string("\"");
-                     for (char c : destinations[i]) {
-                         if (c == '"' || c == '\\')
-                             list += '\\';
-                         list += c;
-                     }
-                     list += "\"";
-                 }
-                 return list + "}";
-             }()})) {
+             {pg::TextArrayLiteral(destinations)})) {
         const std::string table = ddl::QualifiedName(r[0].value_or(""), r[1].value_or(""));
         const std::string column = ddl::QuoteIdent(r[2].value_or(""));
         pg::SpiExecute("SELECT pg_catalog.setval($1::pg_catalog.regclass, coalesce(max(" + column +
@@ -162,19 +150,7 @@ CHAMELEON_FUNCTION(chameleon_detach_replica) {
                  "f.v_schema_name, f.v_table_name))) FROM sch_chameleon.t_fkeys f "
                  "WHERE v_schema_name = ANY ($1::text[]) ORDER BY v_schema_name, v_table_name, "
                  "v_constraint_name",
-                 {[&] {
-                     std::string list = "{";
-                     for (size_t i = 0; i < destinations.size(); ++i) {
-                         list += (i ? "," : "") + std::string("\"");
-                         for (char c : destinations[i]) {
-                             if (c == '"' || c == '\\')
-                                 list += '\\';
-                             list += c;
-                         }
-                         list += "\"";
-                     }
-                     return list + "}";
-                 }()})) {
+                 {pg::TextArrayLiteral(destinations)})) {
             const std::string fkey_id = r[0].value_or("0");
             const std::string what = "foreign key " + ddl::QuoteIdent(r[3].value_or("")) + " of " +
                                      ddl::QualifiedName(r[1].value_or(""), r[2].value_or(""));

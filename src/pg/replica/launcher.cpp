@@ -102,7 +102,7 @@ private:
     // schemas chameleon made for it. init_replica / sync_tables start clean after that.
     void RecoverInterruptedCopies(const std::vector<SourceRow> &sources) {
         std::vector<CopyRegistrySlot> runs(kMaxCopyRuns);
-        const int nruns = SnapshotRegistry(runs.data(), kMaxCopyRuns);
+        const int nruns = PgCall([&] { return SnapshotRegistry(runs.data(), kMaxCopyRuns); });
         for (const SourceRow &s : sources) {
             if (!s.copying)
                 continue;
@@ -193,7 +193,7 @@ private:
             Workers &w = workers_[s.id];
             for (int r = 0; r < 2; ++r) {
                 const auto role = static_cast<ReplicaRole>(r);
-                Reap(s.id, slot, w, r, want, now);
+                Reap(slot, w, r, want, now);
                 const bool alive = Alive(w.handle[r]);
                 if (want && !alive) {
                     LockReplicaShared();
@@ -214,7 +214,6 @@ private:
                     } else {
                         LockReplicaShared();
                         slot->workers[r].state = static_cast<uint32>(ReplicaWorkerState::kStarting);
-                        slot->workers[r].started_at = now;
                         UnlockReplicaShared();
                     }
                 } else if (!want && alive) {
@@ -247,7 +246,7 @@ private:
 
     // A worker that has exited: forget its handle; when its source should still run, schedule
     // a restart after the backoff delay.
-    void Reap(int64 id, ReplicaSlot *slot, Workers &w, int r, bool want, TimestampTz now) {
+    void Reap(ReplicaSlot *slot, Workers &w, int r, bool want, TimestampTz now) {
         if (w.handle[r] == nullptr || Alive(w.handle[r]))
             return;
         pfree(w.handle[r]);
@@ -270,7 +269,6 @@ private:
             ws.failures = 0;
         }
         UnlockReplicaShared();
-        (void)id;
     }
 
     std::map<int64, Workers> workers_;

@@ -295,7 +295,7 @@ private:
             ddl::SchemaNames names;
             ddl::TableDdl d = ddl::BuildTableDdl(mt, options, names);
             t.key_columns = d.key_columns;
-            std::string column_names = "{";
+            std::vector<std::string> column_names;
             for (size_t i = 0; i < d.columns.size(); ++i) {
                 const ddl::MysqlColumn &mc = mt.columns[i];
                 convert::ReplicatedColumn rc;
@@ -304,22 +304,21 @@ private:
                 if (mc.data_type == "enum" || mc.data_type == "set")
                     rc.labels = ddl::ParseEnumLabels(mc.column_type);
                 rc.mariadb_uuid = mc.data_type == "uuid";
-                t.columns.push_back(std::move(rc));
                 binlog::ColumnHint h;
                 h.name = mc.name;
                 h.is_unsigned = mc.Unsigned();
-                if (mc.data_type == "enum" || mc.data_type == "set")
-                    h.enum_values = ddl::ParseEnumLabels(mc.column_type);
+                if (!rc.labels.empty())
+                    h.enum_values = rc.labels;
+                t.columns.push_back(std::move(rc));
                 t.hints.push_back(std::move(h));
-                column_names += (i > 0 ? "," : "") + ArrayElement(d.columns[i].name); // PostgreSQL names
+                column_names.push_back(d.columns[i].name); // PostgreSQL names
             }
-            column_names += "}";
             t.skip[0] = Listed(skip.insert_targets, mt.schema, mt.name);
             t.skip[1] = Listed(skip.update_targets, mt.schema, mt.name);
             t.skip[2] = Listed(skip.delete_targets, mt.schema, mt.name);
             SpiExecute("UPDATE sch_chameleon.t_replica_tables SET v_columns = $1::text[] "
                        "WHERE i_id_source = $2::bigint AND v_schema_name = $3 AND v_table_name = $4",
-                       {column_names, std::to_string(source_id_), dest, pg_table});
+                       {TextArrayLiteral(column_names), std::to_string(source_id_), dest, pg_table});
             tables_[{mt.schema, mt.name}] = std::move(t);
             registry_.Put(mt);
         }
@@ -334,16 +333,6 @@ private:
                                           {label})));
         }
         CommitWorkerTransaction();
-    }
-
-    static std::string ArrayElement(const std::string &text) {
-        std::string out = "\"";
-        for (char c : text) {
-            if (c == '"' || c == '\\')
-                out += '\\';
-            out += c;
-        }
-        return out + "\"";
     }
 
     // ---- the stream -------------------------------------------------------------------------

@@ -146,11 +146,11 @@ private:
             Pause();
             return 0;
         }
-        std::vector<SpiRow> batch = SpiQuery(
-            "SELECT i_id_batch, v_log_table, coalesce(t_binlog_name, ''), coalesce(i_binlog_position, 0), "
-            "coalesce(t_gtid_set, '') FROM sch_chameleon.t_replica_batch WHERE i_id_source = $1::bigint "
-            "AND b_started AND b_processed AND NOT b_replayed ORDER BY i_id_batch LIMIT 1",
-            {std::to_string(source_id_)});
+        std::vector<SpiRow> batch =
+            SpiQuery("SELECT i_id_batch, v_log_table FROM sch_chameleon.t_replica_batch WHERE i_id_source = "
+                     "$1::bigint "
+                     "AND b_started AND b_processed AND NOT b_replayed ORDER BY i_id_batch LIMIT 1",
+                     {std::to_string(source_id_)});
         if (batch.empty()) {
             CommitWorkerTransaction();
             return 0;
@@ -158,7 +158,6 @@ private:
         SetWorkerState(source_id_, ReplicaRole::kReplay, ReplicaWorkerState::kApplying);
         batch_id_ = std::stoll(*batch[0][0]);
         log_table_ = batch[0][1].value_or("t_log_replica");
-        batch_gtid_ = batch[0][4].value_or("");
         LoadTargets();
         try {
             ApplyBatch();
@@ -715,7 +714,6 @@ private:
 
     int64 batch_id_ = 0;
     std::string log_table_;
-    std::string batch_gtid_;
     std::map<std::pair<std::string, std::string>, std::unique_ptr<Target>> targets_;
     Target *last_target_ = nullptr; // the target of the previous row (cache of TargetFor)
     int64 current_event_ = 0;       // the log row being applied (read again from the log after an error)

@@ -269,7 +269,6 @@ std::vector<ReplicaSlotCopy> SnapshotReplicaSlots() {
             c.state[r] = static_cast<ReplicaWorkerState>(s.workers[r].state);
             c.last_error[r] =
                 std::string(s.workers[r].last_error, strnlen(s.workers[r].last_error, kReplicaErrorBytes));
-            c.restart_at[r] = s.workers[r].restart_at;
         }
         out.push_back(std::move(c));
     }

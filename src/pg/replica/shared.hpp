@@ -38,12 +38,11 @@ enum class ReplicaWorkerState : uint32 {
 const char *ReplicaWorkerStateName(ReplicaWorkerState state);
 
 struct ReplicaWorkerSlot {
-    int32 pid;      // 0 when not running
-    uint32 state;   // ReplicaWorkerState
-    int32 failures; // consecutive transient failures (backoff grows with it)
-    TimestampTz restart_at;
-    TimestampTz started_at;
-    Latch *latch; // the worker's latch while it runs (replay: woken by the reader)
+    int32 pid;              // 0 when not running
+    uint32 state;           // ReplicaWorkerState
+    int32 failures;         // consecutive transient failures (backoff grows with it)
+    TimestampTz restart_at; // a worker in backoff starts again after this
+    Latch *latch;           // the worker's latch while it runs (replay: woken by the reader)
     char last_error[kReplicaErrorBytes];
 };
 
@@ -89,7 +88,6 @@ struct ReplicaSlotCopy {
     int pid[2];
     ReplicaWorkerState state[2];
     std::string last_error[2];
-    TimestampTz restart_at[2];
 };
 std::vector<ReplicaSlotCopy> SnapshotReplicaSlots();
 
