@@ -13,7 +13,8 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-our @EXPORT = qw(chameleon_node start_mariadb write_config db_conn_yaml fresh_copy compare_with_copy);
+our @EXPORT = qw(chameleon_node start_mariadb write_config db_conn_yaml fresh_copy compare_with_copy
+    table_structure compare_tables wait_for_source query_or_error);
 
 my $lib_dir = $ENV{CHAMELEON_TEST_LIB} // dirname(__FILE__);
 my @mariadb_servers;
@@ -90,6 +91,162 @@ sub compare_with_copy {
               (SELECT c::text FROM $c c EXCEPT ALL SELECT r::text FROM $r r)) d});
         is($diff, '0', "$what: $r: replicated rows equal copied rows, every column")
           or diag column_differences($node, $r, $c);
+    }
+}
+
+# The output of a query, or "error: <stderr>" when it fails (so that a test goes on to its other
+# assertions when the engine left a table unlike what it expected).
+sub query_or_error {
+    my ($node, $sql) = @_;
+    my ($rc, $out, $err) = $node->psql('postgres', $sql);
+    return $rc == 0 ? $out : "error: $err";
+}
+
+# wait_for_source as a test: true when the source caught up; on failure the error (or the timeout)
+# is shown. Returns (ok, stderr) so that callers can look at the WARNINGs too.
+sub wait_for_source {
+    my ($node, $source, $what, $timeout) = @_;
+    my ($rc, $out, $err) = $node->psql('postgres', "SELECT chameleon.wait_for_source('$source', '" . ($timeout // 60) . " s')");
+    my $ok = is($rc == 0 ? $out : "error: $err", 't', $what);
+    diag $err if !$ok;
+    return ($ok, $err);
+}
+
+# The PostgreSQL definition of a table (a regclass text such as app_pg.t or "app_pg"."t"), as a
+# hash of texts, its schema written S (so that a replica and a copy in another schema compare):
+#   columns  one line per column: name, format_type, NOT NULL, identity, generated, default
+#            (ordered by name, or by attnum with `ordered`)
+#   order    the column names in attnum order
+#   enums    one line per enum column: column name and the labels in order
+#   indexes  one line per index: pg_get_indexdef with the index name written I (primary, unique,
+#            columns and expressions), ordered
+#   names    the index and constraint names, enum type names (`_pkey` included), ordered
+#   constraints  one line per primary key / unique / check constraint: kind and definition
+sub table_structure {
+    my ($node, $table, %opts) = @_;
+    my $q = sub { my ($sql) = @_; return $node->safe_psql('postgres', $sql); };
+    my $oid = $q->("SELECT '$table'::regclass::oid");
+    my $schema = $q->("SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $oid");
+    my $norm = sub {
+        my ($text) = @_;
+        $text =~ s/"\Q$schema\E"\./S./g;
+        $text =~ s/\b\Q$schema\E\./S./g;
+        return $text;
+    };
+    my %s;
+    my $cols = $q->(qq{
+        SELECT string_agg(concat_ws(' | ', a.attname, format_type(a.atttypid, a.atttypmod),
+                   CASE WHEN a.attnotnull THEN 'NOT NULL' ELSE 'NULL' END,
+                   'identity:' || a.attidentity::text, 'generated:' || a.attgenerated::text,
+                   'default:' || coalesce(pg_get_expr(d.adbin, d.adrelid), '-')), E'\\n' ORDER BY }
+        . ($opts{ordered} ? 'a.attnum' : 'a.attname') . qq{)
+          FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+         WHERE a.attrelid = $oid AND a.attnum > 0 AND NOT a.attisdropped});
+    $s{columns} = $norm->($cols);
+    $s{order} = $q->("SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = $oid AND attnum > 0 AND NOT attisdropped");
+    $s{enums} = $q->(qq{
+        SELECT coalesce(string_agg(a.attname || ': ' || (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)
+                                   FROM pg_enum e WHERE e.enumtypid = a.atttypid), E'\\n' ORDER BY a.attname), '')
+          FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+         WHERE a.attrelid = $oid AND a.attnum > 0 AND NOT a.attisdropped AND t.typtype = 'e'});
+    $s{indexes} = $norm->($q->(qq{
+        SELECT coalesce(string_agg(d, E'\\n' ORDER BY d), '') FROM (
+          SELECT CASE WHEN i.indisprimary THEN 'PRIMARY ' ELSE '' END
+                 || regexp_replace(pg_get_indexdef(i.indexrelid), '^(CREATE (UNIQUE )?INDEX )\\S+ ON \\S+', '\\1I ON T') AS d
+            FROM pg_index i WHERE i.indrelid = $oid) x}));
+    $s{constraints} = $norm->($q->(qq{
+        SELECT coalesce(string_agg(contype::text || ' ' || pg_get_constraintdef(oid), E'\\n' ORDER BY contype, pg_get_constraintdef(oid)), '')
+          FROM pg_constraint WHERE conrelid = $oid AND contype IN ('p', 'u', 'c', 'x')}));
+    $s{names} = $q->(qq{
+        SELECT coalesce(string_agg(n, E'\\n' ORDER BY n), '') FROM (
+          SELECT 'index ' || c.relname AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = $oid
+          UNION ALL
+          SELECT 'constraint ' || conname FROM pg_constraint WHERE conrelid = $oid
+          UNION ALL
+          SELECT 'type ' || t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+           WHERE a.attrelid = $oid AND a.attnum > 0 AND NOT a.attisdropped AND t.typtype = 'e') x});
+    return \%s;
+}
+
+# Replicated tables against a fresh copy of the same MySQL data (the source `check`, see
+# compare_with_copy), column by column BY NAME (so a column added FIRST/AFTER by DDL, whose
+# PostgreSQL position cannot follow MySQL's, still compares), for each table:
+#   - MySQL, the copy and the replica hold the same number of rows;
+#   - the replica's definition equals the copy's (table_structure: columns with their types,
+#     NOT NULL, defaults, identity; enum labels; indexes and constraints; their names); with
+#     `ordered` in a table's options, the column order too;
+#   - the rows are equal, every column as text, EXCEPT ALL both ways (duplicates count);
+#   - with `registry` in the options, chameleon's schema registry (v_schema_registry, the latest
+#     version) lists MySQL's columns as information_schema.COLUMNS shows them, in order.
+# `source`: the replicating source (default src).
+# `tables`: [[MySQL schema.table, replica table, copy table, {options}], ...] (replica and copy as
+# regclass texts, e.g. 'app_pg.t', 'app_check.t'). `copy => 0` skips the fresh copy (made already).
+sub compare_tables {
+    my ($node, $mysql, $what, %args) = @_;
+    my $check = $args{check} // 'check';
+    my $source = $args{source} // 'src';
+    if ($args{copy} // 1) {
+        my %copy_schemas = map { ($_->[2] =~ /^"?([^".]+)/)[0] => 1 } @{ $args{tables} };
+        fresh_copy($node, $check, sort keys %copy_schemas);
+    }
+    for my $t (@{ $args{tables} }) {
+        my ($mysql_table, $r, $c, $opts) = @$t;
+        $opts //= {};
+        my $label = "$what: $mysql_table";
+        my $exists = sub { $node->safe_psql('postgres', "SELECT to_regclass('$_[0]') IS NOT NULL") eq 't' };
+        if (!ok($exists->($r), "$label: the replica $r exists")) {
+            fail("$label: (no replica table to compare)") for 1 .. 3;
+            next;
+        }
+        ok($exists->($c), "$label: the copy $c exists") or next;
+        my $n = $mysql->sql("SELECT count(*) FROM $mysql_table");
+        is($node->safe_psql('postgres', "SELECT (SELECT count(*) FROM $r) || ' ' || (SELECT count(*) FROM $c)"),
+            "$n $n", "$label: MySQL, the replica and the copy hold $n rows");
+        my $rs = table_structure($node, $r, ordered => $opts->{ordered});
+        my $cs = table_structure($node, $c, ordered => $opts->{ordered});
+        my @keys = qw(columns enums indexes constraints names);
+        push @keys, 'order' if $opts->{ordered};
+        is_deeply({ map { $_ => $rs->{$_} } @keys }, { map { $_ => $cs->{$_} } @keys },
+            "$label: the replica's definition equals the one init_replica gives (columns, types, defaults, "
+            . "NOT NULL, enum labels, indexes, constraints, names" . ($opts->{ordered} ? ', column order' : '') . ')')
+          or diag "replica $r:\n" . join("\n", map { "  $_: $rs->{$_}" } @keys)
+            . "\ncopy $c:\n" . join("\n", map { "  $_: $cs->{$_}" } @keys);
+        # The rows, by the names of the copy's columns that the replica has too (a missing column
+        # fails above).
+        my @cols = split /\n/, $node->safe_psql('postgres', qq{
+            SELECT quote_ident(c.attname) FROM pg_attribute c
+             WHERE c.attrelid = '$c'::regclass AND c.attnum > 0 AND NOT c.attisdropped
+               AND EXISTS (SELECT 1 FROM pg_attribute r WHERE r.attrelid = '$r'::regclass AND r.attname = c.attname
+                           AND r.attnum > 0 AND NOT r.attisdropped)
+             ORDER BY c.attnum});
+        my $list = join(', ', map { "$_\::text" } @cols);
+        my ($rc, $diff, $err) = $node->psql('postgres', qq{
+            SELECT count(*) FROM (
+              (SELECT $list FROM $r EXCEPT ALL SELECT $list FROM $c)
+              UNION ALL
+              (SELECT $list FROM $c EXCEPT ALL SELECT $list FROM $r)) d});
+        is($rc == 0 ? $diff : "error: $err", '0', "$label: replicated rows equal copied rows, every column")
+          or diag $node->safe_psql('postgres', qq{
+            (SELECT 'replica', ROW($list)::text FROM $r EXCEPT ALL SELECT 'replica', ROW($list)::text FROM $c)
+            UNION ALL (SELECT 'copy', ROW($list)::text FROM $c EXCEPT ALL SELECT 'copy', ROW($list)::text FROM $r) LIMIT 20});
+        if ($opts->{registry}) {
+            my ($ms, $mt) = split /\./, $mysql_table, 2;
+            $ms =~ s/`//g;
+            $mt =~ s/`//g;
+            my $expected = $mysql->sql(qq{
+                SET SESSION group_concat_max_len = 1000000;
+                SELECT GROUP_CONCAT(CONCAT(column_name, ' ', column_type) ORDER BY ordinal_position SEPARATOR '\\n')
+                  FROM information_schema.columns WHERE table_schema = '$ms' AND table_name = '$mt'});
+            $expected =~ s/\\n/\n/g;
+            my ($rrc, $got, $rerr) = $node->psql('postgres', qq{
+                SELECT string_agg((c.e->>'name') || ' ' || (c.e->>'type'), E'\\n' ORDER BY c.ord)
+                  FROM (SELECT columns FROM sch_chameleon.v_schema_registry
+                         WHERE source = '$source' AND schema_name = '$ms' AND table_name = '$mt'
+                         ORDER BY version DESC LIMIT 1) v,
+                       jsonb_array_elements(v.columns) WITH ORDINALITY c(e, ord)});
+            is($rrc == 0 ? $got : "error: $rerr", $expected,
+                "$label: the schema registry's latest version lists MySQL's columns and types (information_schema)");
+        }
     }
 }
 
