@@ -122,10 +122,12 @@ sub wait_for_source {
 #            columns and expressions), ordered
 #   names    the index and constraint names, enum type names (`_pkey` included), ordered
 #   constraints  one line per primary key / unique / check constraint: kind and definition
+# A table that does not exist gives { missing => '<table> does not exist' }.
 sub table_structure {
     my ($node, $table, %opts) = @_;
     my $q = sub { my ($sql) = @_; return $node->safe_psql('postgres', $sql); };
-    my $oid = $q->("SELECT '$table'::regclass::oid");
+    my $oid = $q->("SELECT to_regclass('$table')::oid");
+    return { missing => "$table does not exist" } if $oid eq '';
     my $schema = $q->("SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $oid");
     my $norm = sub {
         my ($text) = @_;
