@@ -7,6 +7,10 @@
 #   on_error_ddl: source: the source goes to error with that message, wait_for_source raises it;
 #     the statement is carried by hand on the target, skip_transaction passes over it, start_replica
 #     resumes, and no row written around it is lost.
+# And a statement chameleon translates but PostgreSQL refuses to apply (MODIFY of a VARCHAR holding
+# 'abc' to INT under sql_mode '': MySQL makes it 0, the USING cast fails): a replay error like a row
+# error (on_error_replay: continue, the default): that table stops, nothing of the statement applied,
+# v_errors holds the statement and PostgreSQL's error.
 # Each phase ends with the tables compared with a fresh copy of MySQL's data.
 use strict;
 use warnings;
@@ -23,6 +27,8 @@ $mysql->sql(q{
     CREATE TABLE app.parted (id INT PRIMARY KEY, v INT) PARTITION BY RANGE (id) (
         PARTITION p0 VALUES LESS THAN (100), PARTITION p1 VALUES LESS THAN (200), PARTITION p2 VALUES LESS THAN MAXVALUE);
     CREATE TABLE app.kept (id INT PRIMARY KEY, v INT);
+    CREATE TABLE app.conv (id INT PRIMARY KEY, s VARCHAR(10));
+    INSERT INTO app.conv VALUES (1, '12'), (2, 'abc');
     INSERT INTO app.parted VALUES (1, 1), (2, 2), (101, 101), (102, 102), (201, 201);
     INSERT INTO app.kept VALUES (1, 1);
 });
@@ -81,44 +87,62 @@ sub check_message {
       or diag "message position: " . ($pos // 'none');
 }
 
-# ---- on_error_ddl: table (the default) ----
+# ---- on_error_ddl: table (the default); and a statement PostgreSQL refuses to apply ----
 my $stmt1 = 'ALTER TABLE app.parted TRUNCATE PARTITION p0';
+my $stmt_conv = 'ALTER TABLE app.conv MODIFY s INT';
 $mysql->sql(qq{
     INSERT INTO app.parted VALUES (3, 3);
     INSERT INTO app.kept VALUES (2, 2);
+    INSERT INTO app.conv VALUES (3, '30');
     $stmt1;
     INSERT INTO app.parted VALUES (4, 4), (103, 103);
     UPDATE app.parted SET v = 0 WHERE id = 101;
     INSERT INTO app.kept VALUES (3, 3);
+    SET SESSION sql_mode = '';
+    $stmt_conv;
+    SET SESSION sql_mode = DEFAULT;
+    INSERT INTO app.conv VALUES (4, 40);
+    UPDATE app.conv SET s = 1 WHERE id = 1;
     UPDATE app.kept SET v = 10 WHERE id = 1;
 });
+is($mysql->sql('SELECT GROUP_CONCAT(s ORDER BY id) FROM app.conv'), '1,0,30,40', 'MySQL converted \'abc\' to 0');
 wait_for_source($node, 'src', 'table: wait_for_source returns (the source keeps running)');
 is(query_or_error($node, "SELECT string_agg(table_name || ':' || enabled || ':' || errors, ',' ORDER BY table_name) FROM sch_chameleon.v_tables WHERE source = 'src'"),
-    'kept:true:0,parted:false:1', 'table: only the table the statement names stops, with one error');
+    'conv:false:1,kept:true:0,parted:false:1', 'table: only the tables the statements name stop, each with one error');
 is(query_or_error($node, "SELECT status FROM sch_chameleon.v_status WHERE name = 'src'"), 'running', 'table: the source runs');
-is(query_or_error($node, "SELECT count(*) FROM sch_chameleon.v_errors WHERE source = 'src'"), '1', 'table: one v_errors row');
-is(query_or_error($node, "SELECT schema_name || '|' || table_name || '|' || sql FROM sch_chameleon.v_errors WHERE source = 'src'"),
+is(query_or_error($node, "SELECT count(*) FROM sch_chameleon.v_errors WHERE source = 'src'"), '2', 'table: two v_errors rows');
+is(query_or_error($node, "SELECT schema_name || '|' || table_name || '|' || sql FROM sch_chameleon.v_errors WHERE source = 'src' AND table_name = 'parted'"),
     "app_pg|parted|$stmt1", 'table: v_errors names the table (PostgreSQL schema, as for row errors) and holds the statement');
-check_message(query_or_error($node, "SELECT message FROM sch_chameleon.v_errors WHERE source = 'src'"), $stmt1, 'table');
-is(query_or_error($node, "SELECT binlog_name || ':' || binlog_position FROM sch_chameleon.v_errors WHERE source = 'src'"),
-    join(':', (query_or_error($node, "SELECT message FROM sch_chameleon.v_errors WHERE source = 'src'") =~ /^DDL on table \S+ at (\S+):(\d+) /)),
+check_message(query_or_error($node, "SELECT message FROM sch_chameleon.v_errors WHERE source = 'src' AND table_name = 'parted'"), $stmt1, 'table');
+is(query_or_error($node, "SELECT binlog_name || ':' || binlog_position FROM sch_chameleon.v_errors WHERE source = 'src' AND table_name = 'parted'"),
+    join(':', (query_or_error($node, "SELECT message FROM sch_chameleon.v_errors WHERE source = 'src' AND table_name = 'parted'") =~ /^DDL on table \S+ at (\S+):(\d+) /)),
     'table: v_errors.binlog_name and binlog_position are the message\'s');
 is(query_or_error($node, "SELECT string_agg(id || ':' || v, ',' ORDER BY id) FROM app_pg.parted"), '1:1,2:2,3:3,101:101,102:102,201:201',
     'table: the stopped table holds the rows written before the statement, none after, nothing half-applied');
 is(query_or_error($node, "SELECT string_agg(id || ':' || v, ',' ORDER BY id) FROM app_pg.kept"), '1:10,2:2,3:3',
     'table: the other table keeps replicating');
+# The statement PostgreSQL refused.
+like(query_or_error($node, "SELECT sql FROM sch_chameleon.v_errors WHERE source = 'src' AND table_name = 'conv'"),
+    qr/^(\Q$stmt_conv\E|ALTER TABLE "app_pg"\."conv" ALTER COLUMN "s" TYPE integer.*)$/s,
+    'replay error: v_errors.sql holds the statement');
+like(query_or_error($node, "SELECT message FROM sch_chameleon.v_errors WHERE source = 'src' AND table_name = 'conv'"),
+    qr/invalid input syntax for type integer: "abc"/, 'replay error: v_errors.message holds PostgreSQL\'s error');
+is(query_or_error($node, "SELECT format_type(atttypid, atttypmod) || ' ' || (SELECT string_agg(id || ':' || s, ',' ORDER BY id) FROM app_pg.conv) "
+        . "FROM pg_attribute WHERE attrelid = 'app_pg.conv'::regclass AND attname = 's'"),
+    'character varying(10) 1:12,2:abc,3:30', 'replay error: nothing of the statement is applied, the rows before it are there');
 
 # sync_tables brings it back.
 $node->safe_psql('postgres', "SELECT chameleon.stop_replica('src')");
-($rc, $out, $err) = $node->psql('postgres', "SELECT chameleon.sync_tables('src', ARRAY['app.parted'])");
-is($rc, 0, 'table: sync_tables of the stopped table succeeds') or diag $err;
+($rc, $out, $err) = $node->psql('postgres', "SELECT chameleon.sync_tables('src', ARRAY['app.parted', 'app.conv'])");
+is($rc, 0, 'table: sync_tables of the stopped tables succeeds') or diag $err;
 $node->safe_psql('postgres', "SELECT chameleon.start_replica('src')");
-$mysql->sql(q{INSERT INTO app.parted VALUES (5, 5), (150, 150); UPDATE app.parted SET v = 1 WHERE id = 102; INSERT INTO app.kept VALUES (4, 4);});
+$mysql->sql(q{INSERT INTO app.parted VALUES (5, 5), (150, 150); UPDATE app.parted SET v = 1 WHERE id = 102; INSERT INTO app.kept VALUES (4, 4);
+    INSERT INTO app.conv VALUES (5, 50);});
 wait_for_source($node, 'src', 'table: caught up after sync_tables');
 is(query_or_error($node, "SELECT string_agg(table_name || ':' || enabled, ',' ORDER BY table_name) FROM sch_chameleon.v_tables WHERE source = 'src'"),
-    'kept:true,parted:true', 'table: both tables replicate again');
+    'conv:true,kept:true,parted:true', 'table: the tables replicate again');
 compare_tables($node, $mysql, 'table: after sync_tables',
-    tables => [ map { ["app.$_", "app_pg.$_", "app_check.$_", { ordered => 1 }] } qw(parted kept) ]);
+    tables => [ map { ["app.$_", "app_pg.$_", "app_check.$_", { ordered => 1 }] } qw(parted kept conv) ]);
 
 # ---- on_error_ddl: source ----
 $node->safe_psql('postgres', "SELECT chameleon.stop_replica('src')");
@@ -153,7 +177,7 @@ is($rc, 0, 'source: start_replica resumes') or diag $err;
 $mysql->sql(q{INSERT INTO app.parted VALUES (105, 105), (8, 8); INSERT INTO app.kept VALUES (12, 12);});
 wait_for_source($node, 'src', 'source: caught up after the skip');
 is(query_or_error($node, "SELECT string_agg(table_name || ':' || enabled, ',' ORDER BY table_name) FROM sch_chameleon.v_tables WHERE source = 'src'"),
-    'kept:true,parted:true', 'source: both tables replicate');
+    'conv:true,kept:true,parted:true', 'source: every table replicates');
 compare_tables($node, $mysql, 'source: after the skip',
     tables => [ map { ["app.$_", "app_pg.$_", "app_check.$_", { ordered => 1 }] } qw(parted kept) ]);
 
