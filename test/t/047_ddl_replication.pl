@@ -5,7 +5,8 @@
 # bigint, also of the primary key, varchar length, decimal precision, enum labels added in the
 # middle and at the end, a new default), RENAME COLUMN, ALTER COLUMN SET/DROP DEFAULT, ADD/DROP
 # INDEX, UNIQUE, PRIMARY KEY (then updates and deletes by the new key), CREATE INDEX / DROP INDEX,
-# RENAME TO (alone and with other clauses), several clauses in one ALTER, and ALTERs of a table
+# RENAME TO (alone and with other clauses), several clauses in one ALTER, IF [NOT] EXISTS clauses
+# that change nothing, ALGORITHM/LOCK and table options, and ALTERs of a table
 # without primary key (then updates and deletes of duplicate rows). Then an immediate PostgreSQL
 # restart once after a DDL is replayed and once right after it is written, each followed by rows.
 # At the end every table is compared with a fresh init_replica copy of the same MySQL data:
@@ -93,6 +94,7 @@ $mysql->sql(q{
     UPDATE app.drop_cols SET a = a + 100 WHERE id IN (1, 4);
     DELETE FROM app.drop_cols WHERE id = 2;
     ALTER TABLE app.drop_cols DROP c;
+    ALTER TABLE app.drop_cols ADD COLUMN IF NOT EXISTS a INT, DROP COLUMN IF EXISTS nope, DROP INDEX IF EXISTS nope;
     INSERT INTO app.drop_cols VALUES (5, 5);
     UPDATE app.drop_cols SET a = 0 WHERE id = 3;
 });
@@ -192,6 +194,9 @@ $mysql->sql(q{
         CHANGE a a2 BIGINT, ADD INDEX ib (b), ADD UNIQUE KEY ud (d, id);
     INSERT INTO app.multi (id, a2, b) VALUES (4, 4000000000, 'a value longer than ten');
     INSERT INTO app.multi (id, a2) VALUES (5, 5);
+    ALTER TABLE app.multi ADD COLUMN e INT DEFAULT 9, ALGORITHM=INPLACE, LOCK=NONE;
+    ALTER TABLE app.multi ENGINE=InnoDB, COMMENT 'a table comment';
+    INSERT INTO app.multi (id, a2, e) VALUES (6, 6, 6);
     UPDATE app.multi SET d = 6 WHERE id = 1;
     DELETE FROM app.multi WHERE id = 2;
 });

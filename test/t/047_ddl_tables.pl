@@ -1,7 +1,8 @@
 # DDL replication (issue 11), statements on whole tables while replication runs: CREATE TABLE (a
-# definition with every kind of column attribute and key, IF NOT EXISTS on an existing table, a
+# definition with every kind of column attribute and key, IF NOT EXISTS on an existing table, OR
+# REPLACE of a replicated table, a
 # table dropped and created again with another layout), CREATE TABLE ... LIKE, CREATE TABLE ...
-# SELECT (with and without columns of its own), DROP TABLE (one, two at once, IF EXISTS), RENAME
+# SELECT (with and without columns of its own; one excluded by skip_tables), DROP TABLE (one, two at once, IF EXISTS), RENAME
 # TABLE (two at once, one of them into the other mapped schema; a three-way swap; out of the mapped
 # schemas; into them from an unmapped schema), ALTER TABLE ... RENAME into the other mapped schema,
 # TRUNCATE, and statements that concern no replicated table. New tables replicate the rows written
@@ -46,6 +47,7 @@ $mysql->sql(qq{
     CREATE TABLE app.drop_b (id INT PRIMARY KEY, v INT);
     CREATE TABLE app.drop_c (id INT PRIMARY KEY, v INT);
     CREATE TABLE app.recreated (id INT PRIMARY KEY, v INT);
+    CREATE TABLE app.orrepl (id INT PRIMARY KEY, v INT);
     CREATE TABLE app.r1 (id INT PRIMARY KEY, v INT);
     CREATE TABLE app.r2 (id INT PRIMARY KEY, v INT);
     CREATE TABLE app.r3 (id INT PRIMARY KEY, v INT);
@@ -60,6 +62,7 @@ $mysql->sql(qq{
     INSERT INTO app.drop_b VALUES (1, 1);
     INSERT INTO app.drop_c VALUES (1, 1);
     INSERT INTO app.recreated VALUES (1, 1);
+    INSERT INTO app.orrepl VALUES (1, 1), (2, 2);
     INSERT INTO app.r1 VALUES (1, 1), (2, 2);
     INSERT INTO app.r2 VALUES (1, 1), (2, 2);
     INSERT INTO app.r3 VALUES (1, 1), (2, 2);
@@ -79,6 +82,7 @@ $conn    schema_mappings:
       app: app_pg
       app2: app2_pg
       tpl: tpl_pg
+    skip_tables: [app.skipped]
   check:
     type: mysql
 $conn    my_server_id: 101
@@ -118,6 +122,8 @@ $mysql->sql(qq{
     DROP TABLE app.recreated;
     CREATE TABLE app.recreated (id BIGINT PRIMARY KEY, s TEXT NOT NULL, at DATE);
     INSERT INTO app.recreated VALUES (1, 'new layout', '2024-02-29'), (5000000000, 'big', NULL);
+    CREATE OR REPLACE TABLE app.orrepl (id INT PRIMARY KEY, w VARCHAR(10) NOT NULL DEFAULT 'w', UNIQUE KEY uw (w));
+    INSERT INTO app.orrepl (id) VALUES (3);
     RENAME TABLE app.r1 TO app.r1_new, app.r2 TO app2.r2_moved;
     INSERT INTO app.r1_new VALUES (10, 10);
     INSERT INTO app2.r2_moved VALUES (10, 10);
@@ -134,24 +140,33 @@ $mysql->sql(qq{
     UPDATE app.s1 SET x = 2 WHERE id = 1;
     TRUNCATE app.trunc;
     INSERT INTO app.trunc VALUES (2, 'after');
+    CREATE TABLE app.skipped (id INT PRIMARY KEY);
+    INSERT INTO app.skipped VALUES (1);
+    ALTER TABLE app.skipped ADD COLUMN v INT;
     CREATE TABLE other.ignored (id INT);
     INSERT INTO other.ignored VALUES (1);
     CREATE VIEW app.v AS SELECT * FROM app.trunc;
     RENAME TABLE other.inbound TO app.inbound;
     INSERT INTO app.inbound VALUES (10, 10);
     INSERT INTO app.src_rows VALUES (5, 'five', 5.50);
+    USE app;
+    CREATE TABLE unqualified (id INT PRIMARY KEY, v INT);
+    INSERT INTO unqualified VALUES (1, 1);
+    ALTER TABLE unqualified ADD COLUMN w INT;
+    INSERT INTO unqualified VALUES (2, 2, 2);
 });
 wait_for_source($node, 'src', 'wait_for_source: the statements and the rows around them are replayed');
 
 is(query_or_error($node, "SELECT string_agg(schema_name || '.' || table_name || ':' || enabled, ',' ORDER BY schema_name, table_name) "
         . "FROM sch_chameleon.v_tables WHERE source = 'src' AND table_name <> 'inbound'"),
-    join(',', qw(app2_pg.r2_moved:true app2_pg.r4_moved:true app_pg.created:true app_pg.liked:true app_pg.r1_new:true
+    join(',', qw(app2_pg.r2_moved:true app2_pg.r4_moved:true app_pg.created:true app_pg.liked:true app_pg.orrepl:true app_pg.r1_new:true
                  app_pg.recreated:true app_pg.s1:true app_pg.s2:true app_pg.selected:true app_pg.selected2:true
-                 app_pg.src_rows:true app_pg.trunc:true tpl_pg.created:true)),
+                 app_pg.src_rows:true app_pg.trunc:true app_pg.unqualified:true tpl_pg.created:true)),
     'v_tables: the created, renamed and moved tables, enabled; no dropped or renamed-away table');
 is(query_or_error($node, "SELECT string_agg(t, ',' ORDER BY t) FROM unnest(ARRAY['app_pg.dropme', 'app_pg.drop_a', 'app_pg.drop_b', "
         . "'app_pg.drop_c', 'app_pg.r1', 'app_pg.r2', 'app_pg.r4', 'app_pg.s_tmp', 'app2_pg.inbound']) t WHERE to_regclass(t) IS NOT NULL"),
     '', 'the dropped tables are gone, and no table is left under an old name');
+is(query_or_error($node, "SELECT to_regclass('app_pg.skipped') IS NULL"), 't', 'a created table excluded by skip_tables is not replicated');
 is(query_or_error($node, "SELECT string_agg(id || ':' || v, ',' ORDER BY id) FROM app_pg.r3"), '1:1,2:2',
     'renamed out of the mapped schemas: the PostgreSQL table stays as it was, without the rows written since');
 is(query_or_error($node, "SELECT truncates FROM sch_chameleon.v_tables WHERE source = 'src' AND table_name = 'trunc'"), '1',
@@ -163,6 +178,17 @@ is(query_or_error($node, qq{
            ORDER BY table_name, version DESC) v}),
     'created:true,drop_a:false,dropme:false,r3:false',
     'the schema registry: the last version of a dropped or renamed-away table is not replicated, a created one is');
+
+# The DDL log rows: the MySQL statement, the current database, the sql_mode flags.
+my $log_union = $node->safe_psql('postgres', qq{
+    SELECT string_agg(format('SELECT v_schema_name::text AS s, t_query AS q, t_row_after::text AS a FROM sch_chameleon.%I '
+                             'WHERE enm_binlog_event::text = ''ddl''', relname), ' UNION ALL ')
+      FROM pg_class WHERE relnamespace = 'sch_chameleon'::regnamespace AND relname LIKE 't\\_log\\_replica\\_src\\_%' AND relkind IN ('r', 'p')});
+is(query_or_error($node, "SELECT string_agg(s || '|' || q, E'\\n' ORDER BY q DESC) FROM ($log_union) l WHERE q LIKE '% unqualified%'"),
+    "app|CREATE TABLE unqualified (id INT PRIMARY KEY, v INT)\napp|ALTER TABLE unqualified ADD COLUMN w INT",
+    'DDL log rows hold the MySQL statement and its current database');
+like(query_or_error($node, "SELECT a FROM ($log_union) l WHERE q LIKE 'CREATE TABLE unqualified%'"), qr/^\{.*STRICT_TRANS_TABLES.*\}$/,
+    'and the sql_mode flags in t_row_after');
 
 # Renamed into a mapped schema from an unmapped one: no data, an error row pointing at sync_tables.
 is(query_or_error($node, "SELECT count(*) FROM sch_chameleon.v_tables WHERE source = 'src' AND table_name = 'inbound' AND enabled"),
@@ -197,7 +223,7 @@ is_deeply($by_ddl, $by_copy,
 compare_tables($node, $mysql, 'after the table statements',
     tables => [
         (map { ["app.$_", "app_pg.$_", "app_check.$_", { ordered => 1, registry => 1 }] }
-            qw(created liked selected selected2 recreated r1_new s1 s2 trunc inbound src_rows)),
+            qw(created liked selected selected2 recreated orrepl r1_new s1 s2 trunc inbound src_rows unqualified)),
         (map { ["app2.$_", "app2_pg.$_", "app2_check.$_", { ordered => 1, registry => 1 }] } qw(r2_moved r4_moved)),
     ]);
 
