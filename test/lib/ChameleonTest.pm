@@ -175,8 +175,9 @@ sub table_structure {
 # PostgreSQL position cannot follow MySQL's, still compares), for each table:
 #   - MySQL, the copy and the replica hold the same number of rows;
 #   - the replica's definition equals the copy's (table_structure: columns with their types,
-#     NOT NULL, defaults, identity; enum labels; indexes and constraints; their names); with
-#     `ordered` in a table's options, the column order too;
+#     NOT NULL, defaults, identity; enum labels; indexes and constraints); with `ordered` in a
+#     table's options, the column order too; and, on their own, the names of its indexes,
+#     constraints and enum types;
 #   - the rows are equal, every column as text, EXCEPT ALL both ways (duplicates count);
 #   - with `registry` in the options, chameleon's schema registry (v_schema_registry, the latest
 #     version) lists MySQL's columns as information_schema.COLUMNS shows them, in order.
@@ -197,7 +198,7 @@ sub compare_tables {
         my $label = "$what: $mysql_table";
         my $exists = sub { $node->safe_psql('postgres', "SELECT to_regclass('$_[0]') IS NOT NULL") eq 't' };
         if (!ok($exists->($r), "$label: the replica $r exists")) {
-            fail("$label: (no replica table to compare)") for 1 .. 3;
+            fail("$label: (no replica table to compare)") for 1 .. 4;
             next;
         }
         ok($exists->($c), "$label: the copy $c exists") or next;
@@ -206,13 +207,15 @@ sub compare_tables {
             "$n $n", "$label: MySQL, the replica and the copy hold $n rows");
         my $rs = table_structure($node, $r, ordered => $opts->{ordered});
         my $cs = table_structure($node, $c, ordered => $opts->{ordered});
-        my @keys = qw(columns enums indexes constraints names);
+        my @keys = qw(columns enums indexes constraints);
         push @keys, 'order' if $opts->{ordered};
         is_deeply({ map { $_ => $rs->{$_} } @keys }, { map { $_ => $cs->{$_} } @keys },
             "$label: the replica's definition equals the one init_replica gives (columns, types, defaults, "
-            . "NOT NULL, enum labels, indexes, constraints, names" . ($opts->{ordered} ? ', column order' : '') . ')')
-          or diag "replica $r:\n" . join("\n", map { "  $_: $rs->{$_}" } @keys)
-            . "\ncopy $c:\n" . join("\n", map { "  $_: $cs->{$_}" } @keys);
+            . "NOT NULL, enum labels, indexes, constraints" . ($opts->{ordered} ? ', column order' : '') . ')')
+          or diag "replica $r:\n" . join("\n", map { "  $_: " . ($rs->{$_} // $rs->{missing}) } @keys)
+            . "\ncopy $c:\n" . join("\n", map { "  $_: " . ($cs->{$_} // $cs->{missing}) } @keys);
+        is($rs->{names} // $rs->{missing}, $cs->{names} // $cs->{missing},
+            "$label: the replica's index, constraint and enum type names are the ones init_replica gives");
         # The rows, by the names of the copy's columns that the replica has too (a missing column
         # fails above).
         my @cols = split /\n/, $node->safe_psql('postgres', qq{
