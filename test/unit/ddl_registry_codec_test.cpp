@@ -257,6 +257,152 @@ TEST(RegistryCodec, DecodesJsonbNormalisedText) {
     EXPECT_EQ(left_out.columns.at(0).default_value, std::nullopt);
 }
 
+// The table EncodeTableJson wrote for this, printed back by PostgreSQL 15 as
+// jsonb_pretty(text::jsonb): keys reordered, whitespace changed, raw UTF-8. jsonb stores neither
+// \u0000 nor invalid UTF-8, so this table has neither. The text holds a raw DEL byte (0x7f) in
+// "comment", as jsonb prints it.
+MysqlTable JsonbSafeTable() {
+    MysqlTable t;
+    t.schema = "sh\"op";
+    t.name = "caf\xc3\xa9 \xf0\x9f\x98\x80";
+    t.engine = "MyISAM";
+    t.transactional = false;
+    t.estimated_rows = std::numeric_limits<uint64_t>::max();
+    t.avg_row_length = 9223372036854775808ULL;
+    t.comment = "back\\slash \"q\" \n\r\t\b\f \x01\x1f\x7f end";
+    MysqlColumn c;
+    c.name = "n\xc3\xb6te";
+    c.ordinal = -2147483647 - 1;
+    c.data_type = "varchar";
+    c.column_type = "varchar(255)";
+    c.default_value = std::string("");
+    c.char_max_length = std::numeric_limits<int64_t>::min();
+    c.numeric_precision = 2147483647;
+    c.numeric_scale = -1;
+    c.datetime_precision = 6;
+    c.extra = "virtual generated";
+    c.charset = "utf8mb4";
+    c.comment = "it's \\ \x02";
+    c.generation_expression = "concat(`a`,'\\n')";
+    c.json = true;
+    t.columns.push_back(c);
+    MysqlColumn d;
+    d.name = "id";
+    d.ordinal = 1;
+    d.nullable = false;
+    d.char_max_length = std::numeric_limits<int64_t>::max();
+    t.columns.push_back(d);
+    t.indexes.push_back(
+        {"by", false, "HASH", {{"x", -5, true, "\t"}, {"", std::nullopt, false, "lower(`a`)"}}});
+    t.foreign_keys.push_back({"fk", {"a", "b"}, "o", "p", {"c", ""}, "CASCADE", "SET NULL"});
+    t.foreign_keys.emplace_back();
+    return t;
+}
+
+// clang-format off
+const char *kJsonbPretty = R"json({
+    "name": "café 😀",
+    "engine": "MyISAM",
+    "schema": "sh\"op",
+    "columns": [
+        {
+            "json": true,
+            "name": "nöte",
+            "extra": "virtual generated",
+            "charset": "utf8mb4",
+            "comment": "it's \\ \u0002",
+            "ordinal": -2147483648,
+            "nullable": true,
+            "data_type": "varchar",
+            "column_type": "varchar(255)",
+            "default_value": "",
+            "numeric_scale": -1,
+            "char_max_length": -9223372036854775808,
+            "numeric_precision": 2147483647,
+            "datetime_precision": 6,
+            "generation_expression": "concat(`a`,'\\n')"
+        },
+        {
+            "json": false,
+            "name": "id",
+            "extra": "",
+            "charset": "",
+            "comment": "",
+            "ordinal": 1,
+            "nullable": false,
+            "data_type": "",
+            "column_type": "",
+            "default_value": null,
+            "numeric_scale": null,
+            "char_max_length": 9223372036854775807,
+            "numeric_precision": null,
+            "datetime_precision": null,
+            "generation_expression": ""
+        }
+    ],
+    "comment": "back\\slash \"q\" \n\r\t\b\f \u0001\u001f end",
+    "indexes": [
+        {
+            "name": "by",
+            "parts": [
+                {
+                    "column": "x",
+                    "sub_part": -5,
+                    "descending": true,
+                    "expression": "\t"
+                },
+                {
+                    "column": "",
+                    "sub_part": null,
+                    "descending": false,
+                    "expression": "lower(`a`)"
+                }
+            ],
+            "unique": false,
+            "index_type": "HASH"
+        }
+    ],
+    "data_length": 0,
+    "foreign_keys": [
+        {
+            "name": "fk",
+            "columns": [
+                "a",
+                "b"
+            ],
+            "delete_rule": "SET NULL",
+            "update_rule": "CASCADE",
+            "referenced_table": "p",
+            "referenced_schema": "o",
+            "referenced_columns": [
+                "c",
+                ""
+            ]
+        },
+        {
+            "name": "",
+            "columns": [
+            ],
+            "delete_rule": "",
+            "update_rule": "",
+            "referenced_table": "",
+            "referenced_schema": "",
+            "referenced_columns": [
+            ]
+        }
+    ],
+    "transactional": false,
+    "avg_row_length": 9223372036854775808,
+    "estimated_rows": 18446744073709551615
+})json";
+// clang-format on
+
+TEST(RegistryCodec, DecodesPostgresJsonbOutput) {
+    const MysqlTable t = JsonbSafeTable();
+    EXPECT_TRUE(SameTable(t, DecodeTableJson(EncodeTableJson(t))));
+    EXPECT_TRUE(SameTable(t, DecodeTableJson(kJsonbPretty)));
+}
+
 TEST(RegistryCodec, RefusesMalformedJson) {
     const std::string p = "22P02: invalid table definition JSON at byte ";
     EXPECT_EQ(Refusal(""), p + "0: expected a JSON value, found end of input");
