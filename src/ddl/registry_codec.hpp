@@ -27,11 +27,13 @@ namespace chameleon::ddl {
 // `table` as a JSON object (text), every field included.
 std::string EncodeTableJson(const MysqlTable &table);
 
-// The table EncodeTableJson wrote. Strict JSON (RFC 8259; any bytes >= 0x80 accepted in strings),
-// nesting at most kRegistryJsonMaxDepth deep, linear in the input. Unknown keys are skipped; every
-// key of a non-optional field is required. Throws chameleon::Error (SQLSTATE 22P02 for malformed
-// JSON, 22000 for a wrong type, a missing or duplicate key or an out-of-range number) whose message
-// names the problem, the key path (columns[2].ordinal) where there is one, and the byte offset.
+// The table EncodeTableJson wrote. Strict JSON (RFC 8259; bytes >= 0x7f are taken as they are in
+// strings, without UTF-8 validation), nesting at most kRegistryJsonMaxDepth deep, linear in the
+// input. Unknown keys are skipped (their values still checked as JSON); every key of a
+// non-optional field is required, and integers must be written without fraction or exponent.
+// Throws chameleon::Error (SQLSTATE 22P02 for malformed JSON, 22000 for a wrong type, a missing or
+// repeated known key or an out-of-range integer) whose message names the problem, the key path
+// (columns[2].ordinal) where there is one, and the byte offset.
 MysqlTable DecodeTableJson(std::string_view json);
 
 // [{"name": .., "type": <column_type>}, ...] in column order, for a catalogue view.
