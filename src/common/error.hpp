@@ -25,6 +25,7 @@ inline constexpr const char *kInternalError = "XX000";
 inline constexpr const char *kInsufficientPrivilege = "42501";
 inline constexpr const char *kIoError = "58030";
 inline constexpr const char *kDataException = "22000";
+inline constexpr const char *kInvalidTextRepresentation = "22P02";
 inline constexpr const char *kObjectInUse = "55006";
 } // namespace sqlstate
 

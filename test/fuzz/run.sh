@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, -fsanitize=fuzzer,address,undefined) and runs them, one
 # after the other: binlog_fuzz over the binlog event parser and row decoder, ddl_fuzz over the DDL
-# parser and translator. Not part of CI.
+# parser and translator, registry_codec_fuzz over the registry's table-definition JSON codec (decode,
+# and re-encode what decodes: the round trip must be exact). Not part of CI.
 #
-#   bash test/fuzz/run.sh [SECONDS [TARGET]]  fuzz each target (binlog, ddl; default both) for
+#   bash test/fuzz/run.sh [SECONDS [TARGET]]  fuzz each target (binlog, ddl, registry; default all) for
 #                                             SECONDS (default 300) on a copy of its corpus
 #   bash test/fuzz/run.sh --seeds             regenerate test/fuzz/corpus from the binlog fixtures
 #                                             and test/fuzz/corpus_ddl from the DDL unit corpus
 #
 # Build output goes to $FUZZ_BUILD (default /tmp/build-binlog-fuzz). New inputs found while fuzzing
-# stay in $FUZZ_BUILD/corpus and $FUZZ_BUILD/corpus_ddl (merge them by hand if they add coverage).
+# stay in $FUZZ_BUILD/corpus, $FUZZ_BUILD/corpus_ddl and $FUZZ_BUILD/corpus_registry (merge them by
+# hand if they add coverage). test/fuzz/corpus_registry is hand-made (EncodeTableJson output, its
+# jsonb-normalised form, a few edge cases).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FUZZ_BUILD:-/tmp/build-binlog-fuzz}
@@ -49,6 +52,14 @@ if [ "$target" = all ] || [ "$target" = ddl ]; then
     rm -rf "$build/corpus_ddl"
     cp -r "$root/test/fuzz/corpus_ddl" "$build/corpus_ddl"
     (cd "$build" && "$build/ddl_fuzz" "${fuzz_flags[@]}" -max_len=4096 "$build/corpus_ddl")
+fi
+if [ "$target" = all ] || [ "$target" = registry ]; then
+    clang++ "${flags[@]}" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+        -o "$build/registry_codec_fuzz" "$root/test/fuzz/registry_codec_fuzz.cpp" \
+        "$root/src/ddl/registry_codec.cpp" "$root/src/common/json.cpp"
+    rm -rf "$build/corpus_registry"
+    cp -r "$root/test/fuzz/corpus_registry" "$build/corpus_registry"
+    (cd "$build" && "$build/registry_codec_fuzz" "${fuzz_flags[@]}" -max_len=8192 "$build/corpus_registry")
 fi
 [ "$target" = all ] || [ "$target" = binlog ] || exit 0
 
