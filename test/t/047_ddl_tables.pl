@@ -196,8 +196,8 @@ is(query_or_error($node, "SELECT count(*) FROM sch_chameleon.v_tables WHERE sour
 is(query_or_error($node, "SELECT CASE WHEN to_regclass('app_pg.inbound') IS NULL THEN 0 ELSE (xpath('/row/c/text()', query_to_xml('SELECT count(*) AS c FROM app_pg.inbound', false, true, '')))[1]::text::int END"),
     '0', 'and holds no data in PostgreSQL');
 like(query_or_error($node, "SELECT string_agg(message, E'\\n') FROM sch_chameleon.v_errors WHERE source = 'src' AND table_name = 'inbound'"),
-    qr/^DDL on table app\.inbound at mariadb-bin\.\d+:\d+ .*chameleon\.sync_tables\(\)/,
-    'a v_errors row says to copy it with sync_tables()');
+    qr/app\.inbound.*chameleon\.sync_tables\(\)/s,
+    'a v_errors row names the table and says to copy it with sync_tables()');
 is(query_or_error($node, "SELECT count(*) FROM sch_chameleon.v_errors WHERE source = 'src' AND table_name IS DISTINCT FROM 'inbound'"),
     '0', 'no other error');
 
