@@ -14,7 +14,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 our @EXPORT = qw(chameleon_node start_mariadb write_config db_conn_yaml fresh_copy compare_with_copy
-    table_structure compare_tables wait_for_source query_or_error);
+    table_structure compare_tables wait_for_source query_or_error poll_until);
 
 my $lib_dir = $ENV{CHAMELEON_TEST_LIB} // dirname(__FILE__);
 my @mariadb_servers;
@@ -100,6 +100,19 @@ sub query_or_error {
     my ($node, $sql) = @_;
     my ($rc, $out, $err) = $node->psql('postgres', $sql);
     return $rc == 0 ? $out : "error: $err";
+}
+
+# Runs `sql` until its output is `expected`, at most `timeout` seconds (default 30); true if it was
+# (poll_query_until with a bound of its own, so that a test that fails does so quickly).
+sub poll_until {
+    my ($node, $sql, $expected, $timeout) = @_;
+    my $deadline = time() + ($timeout // 30);
+    while (1) {
+        my ($rc, $out) = $node->psql('postgres', $sql);
+        return 1 if $rc == 0 && $out eq $expected;
+        return 0 if time() > $deadline;
+        select(undef, undef, undef, 0.1);
+    }
 }
 
 # wait_for_source as a test: true when the source caught up; on failure the error (or the timeout)

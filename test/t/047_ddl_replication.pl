@@ -8,7 +8,8 @@
 # RENAME TO (alone and with other clauses), several clauses in one ALTER, IF [NOT] EXISTS clauses
 # that change nothing, ALGORITHM/LOCK and table options, and ALTERs of a table
 # without primary key (then updates and deletes of duplicate rows). Then an immediate PostgreSQL
-# restart once after a DDL is replayed and once right after it is written, each followed by rows.
+# restart after a DDL is replayed, after it is read but not replayed (the replay worker waiting for
+# a lock on the table), and right after it is written, each followed by rows.
 # At the end every table is compared with a fresh init_replica copy of the same MySQL data:
 # definition (columns, types, NOT NULL, defaults, enum labels, indexes, constraints, names) and rows
 # (every column, by name: PostgreSQL cannot place a column FIRST/AFTER, so column order is only
@@ -242,17 +243,41 @@ is(query_or_error($node, "SELECT string_agg(concat_ws(':', id, v, note), ',' ORD
     '1:6000000000:updated,3:3:after,4:5000000000:row after restart',
     'the rows after the restart decode with the layout the DDL made');
 
-# ---- and an immediate restart right after a DDL is written (read, replayed or neither) ----
-$mysql->sql(q{ALTER TABLE app.restart DROP COLUMN note, ADD COLUMN w INT NOT NULL DEFAULT 3 FIRST});
+# ---- an immediate restart while the DDL is read but not replayed: a session holds a lock on the
+# table, so the replay worker waits to apply the ALTER ----
+my $locker = $node->background_psql('postgres');
+$locker->query_safe('BEGIN');
+$locker->query_safe('LOCK TABLE app_pg.restart IN ACCESS SHARE MODE');
+$mysql->sql(q{USE app; ALTER TABLE app.restart DROP COLUMN note, ADD COLUMN w INT NOT NULL DEFAULT 3 FIRST});
+ok(poll_until($node, qq{SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                         WHERE NOT l.granted AND l.relation = to_regclass('app_pg.restart')
+                           AND a.backend_type = 'chameleon replay src')}, 't', 30),
+    'the replay worker waits for the lock to apply the ALTER');
+like(query_or_error($node, "SELECT string_agg(schema_name || ' ' || action, ',') FROM sch_chameleon.v_pending_changes WHERE source = 'src' AND action = 'ddl'"),
+    qr/^app ddl$/, 'the DDL is read: v_pending_changes shows its log row, with its current database');
 $node->stop('immediate');
+eval { $locker->quit };
 $node->start;
 $mysql->sql(q{
     INSERT INTO app.restart VALUES (30, 5, 7000000000);
     UPDATE app.restart SET w = 31 WHERE id = 3;
 });
-wait_for_source($node, 'src', 'after an immediate restart right after the DDL, everything is replayed');
+wait_for_source($node, 'src', 'after an immediate restart with the DDL read and not replayed, everything is replayed');
 is(query_or_error($node, "SELECT string_agg(concat_ws(':', id, v, w), ',' ORDER BY id) FROM app_pg.restart"),
     '1:6000000000:3,3:3:31,4:5000000000:3,5:7000000000:30',
+    'no row lost or duplicated, each decoded with its layout');
+
+# ---- and an immediate restart right after a DDL is written (read, replayed or neither) ----
+$mysql->sql(q{ALTER TABLE app.restart MODIFY w BIGINT NOT NULL DEFAULT 3});
+$node->stop('immediate');
+$node->start;
+$mysql->sql(q{
+    INSERT INTO app.restart VALUES (5000000001, 6, 1);
+    UPDATE app.restart SET w = 5000000002 WHERE id = 1;
+});
+wait_for_source($node, 'src', 'after an immediate restart right after the DDL, everything is replayed');
+is(query_or_error($node, "SELECT string_agg(concat_ws(':', id, v, w), ',' ORDER BY id) FROM app_pg.restart"),
+    '1:6000000000:5000000002,3:3:31,4:5000000000:3,5:7000000000:30,6:1:5000000001',
     'no row lost or duplicated, each decoded with its layout');
 is(query_or_error($node, "SELECT count(*) FROM sch_chameleon.v_errors"), '0', 'still no error');
 
