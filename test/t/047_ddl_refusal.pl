@@ -158,7 +158,7 @@ $mysql->sql(qq{
     INSERT INTO app.parted VALUES (104, 104), (7, 7);
     UPDATE app.parted SET v = 2 WHERE id = 1;
 });
-ok($node->poll_query_until('postgres', "SELECT status = 'error' FROM sch_chameleon.v_status WHERE name = 'src'"),
+ok(poll_until($node, "SELECT status = 'error' FROM sch_chameleon.v_status WHERE name = 'src'", 't', 30),
     'source: the source stops in error');
 ($rc, $out, $err) = $node->psql('postgres', "SELECT chameleon.wait_for_source('src', '30 s')");
 isnt($rc, 0, 'source: wait_for_source raises the error');
