@@ -62,6 +62,11 @@ $mysql->sql(q{
     ALTER TABLE app.grow ADD COLUMN note VARCHAR(20) DEFAULT 'n', MODIFY v BIGINT UNSIGNED;
     INSERT INTO app.grow VALUES (3, 18446744073709551615, 'max');
     UPDATE app.grow SET note = 'upd' WHERE id = 1;
+    ALTER TABLE app.grow ADD COLUMN st ENUM('x','y') NOT NULL DEFAULT 'y', ADD COLUMN fl SET('p','q');
+    INSERT INTO app.grow VALUES (4, 4, 'enum', 'x', 'q');
+    ALTER TABLE app.grow MODIFY st ENUM('w','x','y') NOT NULL DEFAULT 'y', MODIFY fl SET('o','p','q');
+    INSERT INTO app.grow VALUES (5, 5, 'enum 2', 'w', 'o,q');
+    UPDATE app.grow SET st = 'x', fl = 'p' WHERE id = 2;
     ALTER TABLE app.nokey ADD COLUMN c INT DEFAULT 5;
     INSERT INTO app.nokey VALUES (2, 'y', 6);
     UPDATE app.nokey SET c = 7 WHERE a = 1 LIMIT 1;
