@@ -944,3 +944,56 @@ SELECT s.t_source AS source,
 COMMENT ON VIEW sch_chameleon.v_renamed IS
     'MySQL tables and columns that PostgreSQL takes under another name, and why';
 -- <<< names
+-- >>> DDL replication (issue 11)
+-- The schema registry: chameleon's own record of the MySQL definition of every replicated table
+-- (ddl::MysqlTable as JSON), one row per version. A version holds from its binlog coordinates on.
+-- The copy records the definition it copied (i_id_batch NULL, at the table's copy point); the read
+-- worker records the definition a DDL statement leaves, in the transaction of the batch holding the
+-- statement (i_id_batch), so a restart anywhere in the stream reads the version current there and
+-- the replay worker translates each statement against the versions older than its batch.
+-- b_replicated false: from there on the table is not replicated (dropped, renamed out of the mapped
+-- schemas, or stopped by a statement that could not be replicated: t_reason).
+CREATE TABLE sch_chameleon.t_schema_registry (
+    i_id_version bigserial NOT NULL,
+    i_id_source bigint NOT NULL,
+    i_id_batch bigint,
+    v_schema_name text NOT NULL,
+    v_table_name text NOT NULL,
+    t_binlog_name text,
+    i_binlog_position bigint,
+    b_replicated boolean NOT NULL DEFAULT true,
+    t_reason text,
+    j_definition jsonb,
+    ts_recorded timestamp with time zone NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    CONSTRAINT pk_t_schema_registry PRIMARY KEY (i_id_version),
+    CONSTRAINT fk_t_schema_registry_i_id_source FOREIGN KEY (i_id_source)
+        REFERENCES sch_chameleon.t_sources (i_id_source) ON UPDATE RESTRICT ON DELETE CASCADE
+);
+CREATE INDEX idx_t_schema_registry_table
+    ON sch_chameleon.t_schema_registry (i_id_source, v_schema_name, v_table_name, i_id_version);
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_schema_registry', '');
+SELECT pg_catalog.pg_extension_config_dump('sch_chameleon.t_schema_registry_i_id_version_seq', '');
+COMMENT ON TABLE sch_chameleon.t_schema_registry IS
+    'the MySQL definitions of the replicated tables, one row per version, by binlog coordinates';
+
+CREATE VIEW sch_chameleon.v_schema_registry AS
+SELECT src.t_source AS source,
+       reg.v_schema_name AS schema_name,
+       reg.v_table_name AS table_name,
+       reg.i_id_version AS version,
+       reg.i_id_batch AS batch_id,
+       reg.t_binlog_name AS binlog_name,
+       reg.i_binlog_position AS binlog_position,
+       reg.b_replicated AS replicated,
+       reg.t_reason AS reason,
+       (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('name', col.value OPERATOR(pg_catalog.->) 'name',
+                                                                  'type', col.value OPERATOR(pg_catalog.->) 'column_type')
+                                    ORDER BY col.ordinality)
+          FROM pg_catalog.jsonb_array_elements(reg.j_definition OPERATOR(pg_catalog.->) 'columns')
+               WITH ORDINALITY AS col) AS columns,
+       reg.ts_recorded AS recorded_at
+  FROM sch_chameleon.t_schema_registry reg
+  JOIN sch_chameleon.t_sources src ON src.i_id_source OPERATOR(pg_catalog.=) reg.i_id_source;
+COMMENT ON VIEW sch_chameleon.v_schema_registry IS
+    'every version of the MySQL definition of each replicated table, with the coordinates it holds from';
+-- <<< DDL replication

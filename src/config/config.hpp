@@ -73,6 +73,7 @@ struct SourceConfig {
     int sleep_loop = 1;
     std::string on_error_replay = "continue"; // continue | exit
     std::string on_error_read = "exit";       // continue | exit
+    std::string on_error_ddl = "table";       // table | source: a DDL statement that cannot be replicated
     std::string on_error_copy = "exit";       // exit | skip: rows PostgreSQL refuses in the initial copy
     std::string zero_dates = "null";          // null | -infinity: what MySQL zero dates become
     std::string nul_bytes = "error";          // error | strip: a NUL byte in character data

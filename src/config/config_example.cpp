@@ -129,6 +129,12 @@ sources:
     # source stops with status error. Default exit.
     on_error_read: exit
 
+    # chameleon addition. What a DDL statement on a replicated table that cannot be replicated
+    # (chameleon cannot read or translate it) does. table: that table stops at that statement (see
+    # the errors view; sync_tables copies it again) and the others go on; source: the source stops
+    # with status error (skip_transaction passes over the statement). Default table.
+    on_error_ddl: table
+
     # chameleon addition. What the initial copy (init_replica, sync_tables, refresh_schema) does
     # with a row PostgreSQL refuses. exit: the copy fails, naming the table, the column, the row's
     # key and the value; skip: the row goes to sch_chameleon.t_discarded_rows. Default exit.

@@ -321,6 +321,7 @@ const KeyTable<SourceConfig> &SourceKeys() {
         IntegerKey("sleep_loop", &SourceConfig::sleep_loop, 1, kMaxInt),
         ChoiceKey("on_error_replay", &SourceConfig::on_error_replay, kOnError),
         ChoiceKey("on_error_read", &SourceConfig::on_error_read, kOnError),
+        ChoiceKey("on_error_ddl", &SourceConfig::on_error_ddl, {"table", "source"}),
         ChoiceKey("on_error_copy", &SourceConfig::on_error_copy, {"exit", "skip"}),
         ChoiceKey("zero_dates", &SourceConfig::zero_dates, {"null", "-infinity"}),
         ChoiceKey("nul_bytes", &SourceConfig::nul_bytes, {"error", "strip"}),

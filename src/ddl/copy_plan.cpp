@@ -173,6 +173,7 @@ std::string SerializePlan(const CopyPlan &plan) {
         w.U64(t.estimated_cost);
         w.Str(t.split_column);
         w.Bool(t.split_unsigned);
+        w.Str(t.definition_json);
     }
     w.Strs(plan.foreign_key_statements);
     return w.Take();
@@ -233,6 +234,7 @@ CopyPlan DeserializePlan(const char *data, size_t size) {
         t.estimated_cost = r.U64();
         t.split_column = r.Str();
         t.split_unsigned = r.Bool();
+        t.definition_json = r.Str();
         plan.tables.push_back(std::move(t));
     }
     plan.foreign_key_statements = r.Strs();

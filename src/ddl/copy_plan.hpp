@@ -55,6 +55,9 @@ struct CopyTable {
     // several workers, each with a snapshot taken under the same table lock; "" when not split.
     std::string split_column;
     bool split_unsigned = false;
+    // The MySQL definition copied (EncodeTableJson): the table's first version in the schema
+    // registry, from its copy point on.
+    std::string definition_json;
 };
 
 // A loading schema: created at the start, swapped into place (init_replica, refresh_schema, copy_schema)

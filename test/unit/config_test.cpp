@@ -225,6 +225,7 @@ sources:
     sleep_loop: 3
     on_error_replay: exit
     on_error_read: continue
+    on_error_ddl: source
     on_error_copy: skip
     zero_dates: -infinity
     nul_bytes: strip
@@ -352,6 +353,7 @@ TEST(ConfigSettings, EveryRowOfAFullFileInOrder) {
         {"mysql", "sleep_loop", "3", "file"},
         {"mysql", "on_error_replay", "exit", "file"},
         {"mysql", "on_error_read", "continue", "file"},
+        {"mysql", "on_error_ddl", "source", "file"},
         {"mysql", "on_error_copy", "skip", "file"},
         {"mysql", "zero_dates", "-infinity", "file"},
         {"mysql", "nul_bytes", "strip", "file"},
@@ -395,6 +397,7 @@ TEST(ConfigSettings, MinimalSourceShowsDefaults) {
         {"mysql", "sleep_loop", "1", "default"},
         {"mysql", "on_error_replay", "continue", "default"},
         {"mysql", "on_error_read", "exit", "default"},
+        {"mysql", "on_error_ddl", "table", "default"},
         {"mysql", "on_error_copy", "exit", "default"},
         {"mysql", "zero_dates", "null", "default"},
         {"mysql", "nul_bytes", "error", "default"},
@@ -528,7 +531,8 @@ TEST(ConfigErrors, UnknownKeysSuggestTheNearestValidKey) {
         "Keys allowed in sources.mysql: type, db_conn, schema_mappings, limit_tables, skip_tables, "
         "grant_select_to, lock_timeout, my_server_id, replica_batch_size, replay_max_rows, "
         "batch_retention, copy_max_memory, copy_mode, copy_jobs, out_dir, sleep_loop, on_error_replay, "
-        "on_error_read, on_error_copy, zero_dates, nul_bytes, auto_maintenance, gtid_enable, skip_events, "
+        "on_error_read, on_error_ddl, on_error_copy, zero_dates, nul_bytes, auto_maintenance, gtid_enable, "
+        "skip_events, "
         "keep_existing_schema, "
         "net_read_timeout, upgrade_leave_sources, rename.",
         "Did you mean \"limit_tables\"?");

@@ -27,6 +27,13 @@ std::vector<const MysqlTable *> Registry::InSchema(const std::string &schema) co
     return out;
 }
 
+std::vector<const MysqlTable *> Registry::All() const {
+    std::vector<const MysqlTable *> out;
+    for (const auto &entry : tables_)
+        out.push_back(&entry.second);
+    return out;
+}
+
 void Registry::Put(MysqlTable table) {
     std::pair<std::string, std::string> key{table.schema, table.name};
     tables_[key] = std::move(table);

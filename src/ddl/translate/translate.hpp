@@ -46,6 +46,7 @@ class Registry {
 public:
     const MysqlTable *Find(const std::string &schema, const std::string &table) const;
     std::vector<const MysqlTable *> InSchema(const std::string &schema) const;
+    std::vector<const MysqlTable *> All() const;
     void Put(MysqlTable table);
     bool Erase(const std::string &schema, const std::string &table);
     size_t Size() const { return tables_.size(); }

@@ -10,6 +10,7 @@
 #include "ddl/copy_plan.hpp"
 #include "ddl/names.hpp"
 #include "ddl/pg_text.hpp"
+#include "ddl/registry_codec.hpp"
 #include "ddl/table_ddl.hpp"
 #include "mysql/connection.hpp"
 #include "mysql/preflight.hpp"
@@ -412,6 +413,7 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
         ct.key_columns = d.key_columns;
         ct.select_sql = d.select_sql;
         ct.transactional = mt->transactional;
+        ct.definition_json = ddl::EncodeTableJson(*mt);
         ct.estimated_rows = mt->estimated_rows;
         ct.estimated_bytes = mt->data_length;
         ct.estimated_cost = ddl::EstimateCopyCost(d, mt->estimated_rows, mt->data_length);

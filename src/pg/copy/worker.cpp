@@ -695,21 +695,54 @@ void Worker::Finish() {
             pkey += "\"";
         }
         pkey += "}";
+        std::vector<std::string> column_names; // the image columns replication stores, in MySQL order
+        for (const ddl::CopyColumn &c : t.columns)
+            column_names.push_back(c.name);
         SpiValue gtid;
         if (ts.gtid_length > 0)
             gtid = std::string(RunStrings(run_) + ts.gtid_offset, ts.gtid_length);
         SpiExecute("INSERT INTO sch_chameleon.t_replica_tables (i_id_source, v_table_name, v_schema_name, "
                    "v_table_pkey, t_binlog_name, i_binlog_position, t_gtid_set, b_replica_enabled, "
-                   "i_nul_stripped) "
+                   "i_nul_stripped, v_columns) "
                    "VALUES ($1::bigint, $2, $3, $4::character varying[], $5, $6::bigint, $7, true, "
-                   "$8::bigint) "
+                   "$8::bigint, $9::text[]) "
                    "ON CONFLICT (i_id_source, v_table_name, v_schema_name) DO UPDATE SET "
                    "v_table_pkey = EXCLUDED.v_table_pkey, t_binlog_name = EXCLUDED.t_binlog_name, "
                    "i_binlog_position = EXCLUDED.i_binlog_position, t_gtid_set = EXCLUDED.t_gtid_set, "
-                   "b_replica_enabled = true, i_nul_stripped = EXCLUDED.i_nul_stripped",
+                   "b_replica_enabled = true, i_nul_stripped = EXCLUDED.i_nul_stripped, "
+                   "v_columns = EXCLUDED.v_columns",
                    {source_id, t.table, t.dest_schema, pkey, std::string(ts.binlog_file),
                     std::to_string(ts.binlog_position), gtid,
-                    std::to_string(pg_atomic_read_u64(&tables_[i].nul_stripped))});
+                    std::to_string(pg_atomic_read_u64(&tables_[i].nul_stripped)),
+                    TextArrayLiteral(column_names)});
+    }
+
+    // The schema registry: each copied table's MySQL definition, from its copy point on (older
+    // versions of the tables copied again go: their log rows are gone too).
+    if (op == ddl::CopyOperation::kInitReplica || op == ddl::CopyOperation::kCopySchema) {
+        SpiExecute("DELETE FROM sch_chameleon.t_schema_registry WHERE i_id_source = $1::bigint", {source_id});
+    } else if (op == ddl::CopyOperation::kRefreshSchema) {
+        for (const ddl::LoadSchema &s : plan_.schemas)
+            SpiExecute("DELETE FROM sch_chameleon.t_schema_registry WHERE i_id_source = $1::bigint "
+                       "AND v_schema_name = $2",
+                       {source_id, s.origin_schema});
+    } else {
+        for (const ddl::CopyTable &t : plan_.tables)
+            SpiExecute("DELETE FROM sch_chameleon.t_schema_registry WHERE i_id_source = $1::bigint "
+                       "AND v_schema_name = $2 AND v_table_name = $3",
+                       {source_id, t.origin_schema, t.origin_table});
+    }
+    for (size_t i = 0; i < plan_.tables.size(); ++i) {
+        const ddl::CopyTable &t = plan_.tables[i];
+        SpiExecute(
+            "INSERT INTO sch_chameleon.t_schema_registry (i_id_source, v_schema_name, v_table_name, "
+            "t_binlog_name, i_binlog_position, j_definition) "
+            "VALUES ($1::bigint, $2, $3, $4, $5::bigint, $6::jsonb)",
+            {source_id, t.origin_schema, t.origin_table,
+             tables_[i].binlog_file[0] != '\0' ? SpiValue(std::string(tables_[i].binlog_file)) : SpiValue(),
+             tables_[i].binlog_file[0] != '\0' ? SpiValue(std::to_string(tables_[i].binlog_position))
+                                               : SpiValue(),
+             t.definition_json});
     }
 
     // Swap into place, carrying over (or refusing) what chameleon did not create.

@@ -14,6 +14,7 @@
 #include "ddl/copy_plan.hpp"
 #include "ddl/names.hpp"
 #include "ddl/pg_text.hpp"
+#include "ddl/registry_codec.hpp"
 #include "ddl/table_ddl.hpp"
 #include "ddl/translate/translate.hpp"
 #include "mysql/binlog/client.hpp"
@@ -25,12 +26,14 @@
 
 #include "pg/copy/common.hpp"
 #include "pg/replica/dml.hpp"
+#include "pg/replica/schema_registry.hpp"
 #include "pg/replica/shared.hpp"
 #include "pg/replica/source.hpp"
 #include "pg/guard.hpp"
 #include "pg/mysql_wait.hpp"
 #include "pg/spi_util.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <map>
 #include <memory>
@@ -108,6 +111,16 @@ struct PendingRow {
     uint32_t event_time;
     Image after, before;
     int source_tx; // index into tx_names_
+    // A DDL statement (table nullptr): its text, the query's current database and sql_mode.
+    bool ddl = false;
+    std::string query, db;
+    uint64_t sql_mode = 0;
+    std::vector<std::string> extra; // {"definition", schema, table, JSON}: a definition taken from MySQL
+};
+
+// A DDL statement refused with on_error_ddl: source: the source stops in error with this record.
+struct DdlStop {
+    ErrorRecord record;
 };
 
 bool Listed(const std::vector<std::string> &targets, const std::string &schema, const std::string &table) {
@@ -129,6 +142,9 @@ public:
             Load();
             Stream();
             return; // cancelled: the process exits through die()
+        } catch (const DdlStop &stop) {
+            terminal = true;
+            failure = stop.record;
         } catch (const binlog::BinlogError &e) {
             terminal = IsTerminal(e.Code());
             failure = Describe(e.what(), e.SqlState());
@@ -233,106 +249,144 @@ private:
         postgis_ =
             SpiQueryValue("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'postgis'").has_value();
         std::vector<SpiRow> registered = SpiQuery(
-            "SELECT v_schema_name, v_table_name, b_replica_enabled, t_binlog_name, i_binlog_position "
-            "FROM sch_chameleon.t_replica_tables WHERE i_id_source = $1::bigint",
+            "SELECT v_schema_name, v_table_name, b_replica_enabled, t_binlog_name, i_binlog_position, "
+            "v_columns IS NULL FROM sch_chameleon.t_replica_tables WHERE i_id_source = $1::bigint",
             {id});
+        // The schema registry as of the open batch's start: the versions the open batch made are
+        // made again as it is read again.
+        SpiExecute("DELETE FROM sch_chameleon.t_schema_registry WHERE i_id_source = $1::bigint "
+                   "AND i_id_batch >= $2::bigint",
+                   {id, std::to_string(batch_id_)});
+        RegistryState state = LoadRegistry(source_id_, 0);
+        // Statements skip_transaction passed over (a DDL statement chameleon refused).
+        for (const SpiRow &r : SpiQuery("SELECT t_binlog_name, i_binlog_position FROM "
+                                        "sch_chameleon.t_skipped_transactions WHERE i_id_source = $1::bigint "
+                                        "AND t_source_tx LIKE 'ddl %' AND t_binlog_name IS NOT NULL",
+                                        {id}))
+            skipped_ddl_.insert({r[0].value_or(""), std::stoull(r[1].value_or("0"))});
         CommitWorkerTransaction();
 
-        // MySQL's definition of the mapped tables, mapped exactly as the copy maps them.
+        // The default style of MySQL's information_schema, and (for tables the registry does not know
+        // yet: a catalogue from before the registry) MySQL's definitions as they are now.
         mysql::Connection conn =
             mysql::Connection::Open(ConnectParamsOf(source_.settings), LatchWaiter(nullptr));
+        const ddl::DefaultStyle style = mysql::DefaultStyleOf(conn);
+        ddl_types_ = SourceTypeOptions(source_, style, postgis_);
+        std::map<std::pair<std::string, std::string>, const SpiRow *> by_dest;
+        bool unknown = false;
+        for (const SpiRow &r : registered)
+            by_dest[{r[0].value_or(""), r[1].value_or("")}] = &r;
         std::vector<std::string> origins;
         for (const auto &m : source_.mappings)
             origins.push_back(m.first);
-        std::vector<ddl::MysqlTable> tables = mysql::ReadTables(conn, origins);
-        ddl::TypeMapOptions types;
-        types.postgis = postgis_;
-        types.default_style = mysql::DefaultStyleOf(conn);
-        types.zero_dates_infinity = source_.settings.zero_dates == "-infinity";
-        types.strip_nul_bytes = source_.settings.nul_bytes == "strip";
+        std::vector<ddl::MysqlTable> snapshot;
+        for (const SpiRow &r : registered)
+            unknown = unknown || r[5] == SpiValue("t");
+        if (unknown || state.known.empty())
+            snapshot = mysql::ReadTables(conn, origins);
         conn.Close();
 
-        std::map<std::pair<std::string, std::string>, const SpiRow *> by_dest;
-        for (const SpiRow &r : registered)
-            by_dest[{r[0].value_or(""), r[1].value_or("")}] = &r;
-        const config::SkipEvents &skip = source_.settings.skip_events;
         BeginWorkerTransaction();
-        for (const ddl::MysqlTable &mt : tables) {
-            if (!ddl::TableSelected(source_.settings.limit_tables, source_.settings.skip_tables, mt.schema,
-                                    mt.name))
+        for (ddl::MysqlTable &mt : snapshot) {
+            const auto key = std::make_pair(mt.schema, mt.name);
+            if (state.known.count(key) != 0 || source_.mappings.count(mt.schema) == 0)
                 continue;
-            const std::string dest = source_.mappings[mt.schema];
-            // The copy's names (ddl::PgName): t_replica_tables and the replay know the table by them.
-            const std::string pg_table = ddl::PgTableName(mt.schema, mt.name, source_.settings.rename);
-            auto reg = by_dest.find({dest, pg_table});
+            auto reg = by_dest.find(
+                {source_.mappings[mt.schema], ddl::PgTableName(mt.schema, mt.name, source_.settings.rename)});
             if (reg == by_dest.end())
                 continue; // not copied: not replicated
-            const SpiRow &r = *reg->second;
-            TableInfo t;
-            t.origin_schema = mt.schema;
-            t.origin_table = mt.name;
-            t.dest_schema = dest;
-            t.dest_table = pg_table;
-            t.enabled = r[2] == SpiValue("t");
-            if (r[3]) {
-                t.has_point = true;
-                t.point_file = *r[3];
-                t.point_pos = std::stoull(r[4].value_or("0"));
-            }
-            ddl::TableDdlOptions options;
-            options.schema = dest;
-            options.types = types;
-            options.overrides = source_.configuration.type_override;
-            options.renames = source_.settings.rename;
-            if (source_.settings.keep_existing_schema) {
-                for (const SpiRow &a :
-                     SpiQuery("SELECT attname, pg_catalog.format_type(atttypid, atttypmod) "
-                              "FROM pg_catalog.pg_attribute WHERE attrelid = "
-                              "pg_catalog.to_regclass($1) AND attnum > 0 AND NOT attisdropped",
-                              {ddl::QualifiedName(dest, pg_table)}))
-                    options.existing_types[a[0].value_or("")] = a[1].value_or("");
-            }
-            ddl::SchemaNames names;
-            ddl::TableDdl d = ddl::BuildTableDdl(mt, options, names);
-            t.key_columns = d.key_columns;
-            std::vector<std::string> column_names;
-            for (size_t i = 0; i < d.columns.size(); ++i) {
-                const ddl::MysqlColumn &mc = mt.columns[i];
-                convert::ReplicatedColumn rc;
-                rc.mapped = d.columns[i];
-                rc.spec = convert::ValueSpec::Of(d.columns[i]);
-                if (mc.data_type == "enum" || mc.data_type == "set")
-                    rc.labels = ddl::ParseEnumLabels(mc.column_type);
-                rc.mariadb_uuid = mc.data_type == "uuid";
-                binlog::ColumnHint h;
-                h.name = mc.name;
-                h.is_unsigned = mc.Unsigned();
-                if (!rc.labels.empty())
-                    h.enum_values = rc.labels;
-                t.columns.push_back(std::move(rc));
-                t.hints.push_back(std::move(h));
-                column_names.push_back(d.columns[i].name); // PostgreSQL names
-            }
-            t.skip[0] = Listed(skip.insert_targets, mt.schema, mt.name);
-            t.skip[1] = Listed(skip.update_targets, mt.schema, mt.name);
-            t.skip[2] = Listed(skip.delete_targets, mt.schema, mt.name);
-            SpiExecute("UPDATE sch_chameleon.t_replica_tables SET v_columns = $1::text[] "
-                       "WHERE i_id_source = $2::bigint AND v_schema_name = $3 AND v_table_name = $4",
-                       {TextArrayLiteral(column_names), std::to_string(source_id_), dest, pg_table});
-            tables_[{mt.schema, mt.name}] = std::move(t);
-            registry_.Put(mt);
+            RecordVersion(source_id_, 0, mt.schema, mt.name, start_file_, start_pos_, &mt,
+                          "taken from MySQL when replication started");
+            state.registry.Put(std::move(mt));
         }
-        ddl_types_ = types;
+        registry_ = std::move(state.registry);
+        for (const ddl::MysqlTable *mt : registry_.All()) {
+            auto mapping = source_.mappings.find(mt->schema);
+            if (mapping == source_.mappings.end() ||
+                !ddl::TableSelected(source_.settings.limit_tables, source_.settings.skip_tables, mt->schema,
+                                    mt->name))
+                continue;
+            TableInfo t = MakeTableInfo(*mt);
+            auto reg = by_dest.find({t.dest_schema, t.dest_table});
+            if (reg != by_dest.end()) {
+                const SpiRow &r = *reg->second;
+                t.enabled = r[2] == SpiValue("t");
+                if (r[3]) {
+                    t.has_point = true;
+                    t.point_file = *r[3];
+                    t.point_pos = std::stoull(r[4].value_or("0"));
+                }
+                if (r[5] == SpiValue("t")) // the image columns of a catalogue from before the registry
+                    SpiExecute("UPDATE sch_chameleon.t_replica_tables SET v_columns = $1::text[] "
+                               "WHERE i_id_source = $2::bigint AND v_schema_name = $3 AND v_table_name = $4",
+                               {TextArrayLiteral(PgColumnNames(t)), id, t.dest_schema, t.dest_table});
+            }
+            tables_[{mt->schema, mt->name}] = std::move(t);
+        }
         log_seq_ = std::stoul(
             *SpiQueryValue("SELECT pg_catalog.pg_get_serial_sequence('sch_chameleon.t_log_replica', "
                            "'i_id_event')::regclass::oid"));
-        for (const char *label : {"insert", "update", "delete"}) {
+        for (const char *label : {"insert", "update", "delete", "ddl"}) {
             action_oid_.push_back(
                 std::stoul(*SpiQueryValue("SELECT oid FROM pg_catalog.pg_enum WHERE enumtypid = "
                                           "'sch_chameleon.en_binlog_event'::regtype AND enumlabel = $1",
                                           {label})));
         }
         CommitWorkerTransaction();
+    }
+
+    // A replicated table from its MySQL definition, named and converted exactly as the copy does.
+    // With keep_existing_schema the existing PostgreSQL column types decide the conversions (inside a
+    // transaction).
+    TableInfo MakeTableInfo(const ddl::MysqlTable &mt, bool existing_types = true) {
+        TableInfo t;
+        t.origin_schema = mt.schema;
+        t.origin_table = mt.name;
+        t.dest_schema = source_.mappings[mt.schema];
+        t.dest_table = ddl::PgTableName(mt.schema, mt.name, source_.settings.rename);
+        ddl::TableDdlOptions options;
+        options.schema = t.dest_schema;
+        options.types = ddl_types_;
+        options.overrides = source_.configuration.type_override;
+        options.renames = source_.settings.rename;
+        if (source_.settings.keep_existing_schema && existing_types) {
+            for (const SpiRow &a : SpiQuery("SELECT attname, pg_catalog.format_type(atttypid, atttypmod) "
+                                            "FROM pg_catalog.pg_attribute WHERE attrelid = "
+                                            "pg_catalog.to_regclass($1) AND attnum > 0 AND NOT attisdropped",
+                                            {ddl::QualifiedName(t.dest_schema, t.dest_table)}))
+                options.existing_types[a[0].value_or("")] = a[1].value_or("");
+        }
+        ddl::SchemaNames names;
+        ddl::TableDdl d = ddl::BuildTableDdl(mt, options, names);
+        t.key_columns = d.key_columns;
+        for (size_t i = 0; i < d.columns.size(); ++i) {
+            const ddl::MysqlColumn &mc = mt.columns[i];
+            convert::ReplicatedColumn rc;
+            rc.mapped = d.columns[i];
+            rc.spec = convert::ValueSpec::Of(d.columns[i]);
+            if (mc.data_type == "enum" || mc.data_type == "set")
+                rc.labels = ddl::ParseEnumLabels(mc.column_type);
+            rc.mariadb_uuid = mc.data_type == "uuid";
+            binlog::ColumnHint h;
+            h.name = mc.name;
+            h.is_unsigned = mc.Unsigned();
+            if (!rc.labels.empty())
+                h.enum_values = rc.labels;
+            t.columns.push_back(std::move(rc));
+            t.hints.push_back(std::move(h));
+        }
+        const config::SkipEvents &skip = source_.settings.skip_events;
+        t.skip[0] = Listed(skip.insert_targets, mt.schema, mt.name);
+        t.skip[1] = Listed(skip.update_targets, mt.schema, mt.name);
+        t.skip[2] = Listed(skip.delete_targets, mt.schema, mt.name);
+        return t;
+    }
+
+    static std::vector<std::string> PgColumnNames(const TableInfo &t) {
+        std::vector<std::string> names;
+        for (const convert::ReplicatedColumn &c : t.columns)
+            names.push_back(c.mapped.name);
+        return names;
     }
 
     // ---- the stream -------------------------------------------------------------------------
@@ -359,7 +413,10 @@ private:
         ro.announced_checksum = client_->AnnouncedChecksum();
         ro.on_table_map = [this](binlog::TableMap *map) {
             auto it = tables_.find({map->schema, map->table});
-            if (it != tables_.end() && !(map->has_column_names && map->has_signedness))
+            // The registry's names, signedness and labels (MINIMAL metadata carries none); a layout
+            // that does not match is refused when the rows come (OnRows).
+            if (it != tables_.end() && !(map->has_column_names && map->has_signedness) &&
+                map->columns.size() == it->second.hints.size())
                 binlog::ApplyColumnHints(map, it->second.hints);
         };
         binlog::BinlogReader reader(client_.get(), ro);
@@ -431,121 +488,249 @@ private:
             CheckPause();
     }
 
-    // DDL is not replicated yet (issue 11): a statement that changes a replicated table (ALTER,
-    // RENAME, DROP, TRUNCATE, ...) makes the target diverge. It is never passed over silently: with
-    // on_error_replay: exit the source stops in error; with continue that table is disabled (as a
-    // replay error would) and the others go on. Either way t_error_log names the statement, its
-    // position and the table; sync_tables copies the table again. New tables are not replicated
-    // until then (a WARNING says so).
+    // A DDL statement (a query event), translated against the registry as the stream has left it.
+    // The tables it changes get their new definition (a version recorded in the open batch's
+    // transaction) and the rows after it decode with that; the statement goes into the log, where the
+    // replay worker translates it again against the same versions and applies it between the rows
+    // before and after it. A statement that cannot be read or translated stops the replicated tables
+    // it names (on_error_ddl: table) or the source (on_error_ddl: source); skip_transaction passes
+    // over it.
+    // Where a statement is, as the log and the registry record it (file:end position).
+    static std::string At(const binlog::BinlogReader &reader) {
+        return reader.File() + ":" + std::to_string(reader.Position());
+    }
+
     void OnDdl(const binlog::BinlogReader &reader) {
         const binlog::QueryEvent &q = reader.Query();
-        ddl::translate::Context ctx;
-        ctx.registry = &registry_;
-        ctx.current_schema = std::string(q.db);
-        ctx.schema_mappings = source_.mappings;
-        ctx.types = ddl_types_;
-        ctx.overrides = source_.configuration.type_override;
-        const std::vector<std::string> limit = source_.settings.limit_tables,
-                                       skip = source_.settings.skip_tables;
-        ctx.replicated = [limit, skip](const std::string &schema, const std::string &table) {
-            return ddl::TableSelected(limit, skip, schema, table);
-        };
-        ddl::parser::ParseOptions po;
-        if (q.has_sql_mode) {
-            po.real_as_float = (q.sql_mode & 0x1) != 0;
-            po.ansi_quotes = (q.sql_mode & 0x4) != 0;
-            po.no_backslash_escapes = (q.sql_mode & (1ULL << 21)) != 0;
-        }
         const std::string sql(q.query);
-        for (const ddl::translate::Translation &t : ddl::translate::TranslateText(sql, ctx, po)) {
+        const std::string db(q.db);
+        const uint64_t sql_mode = q.has_sql_mode ? q.sql_mode : 0;
+        Flush(); // pending rows point into tables_, which this may change
+        if (skipped_ddl_.count({reader.File(), reader.Position()}) != 0) {
+            PassOver(reader, sql);
+            return;
+        }
+        const ddl::translate::Context ctx = DdlContext(source_, &registry_, ddl_types_, db);
+        const std::vector<ddl::translate::Translation> translations =
+            ddl::translate::TranslateText(sql, ctx, ParseOptionsOf(sql_mode));
+        // A statement the copy of a table already holds (before the table's copy point) is passed.
+        for (const ddl::translate::Translation &t : translations) {
+            for (const ddl::translate::TableChange &c : t.changes) {
+                auto it = tables_.find({c.schema, c.table});
+                if (it != tables_.end() && it->second.has_point &&
+                    binlog::CompareBinlogPositions(reader.File(), reader.Position(), it->second.point_file,
+                                                   it->second.point_pos) <= 0)
+                    return;
+            }
+        }
+        bool log = false;
+        for (const ddl::translate::Translation &t : translations) {
             if (t.outcome == ddl::translate::Outcome::kIgnored)
                 continue;
             if (t.outcome == ddl::translate::Outcome::kRefused) {
-                // Unreadable or untranslatable: stop the replicated tables its text names.
-                const std::string lower = ddl::AsciiLower(sql);
-                bool named = false;
-                for (auto &entry : tables_) {
-                    TableInfo &table = entry.second;
-                    if (!table.enabled ||
-                        lower.find(ddl::AsciiLower(table.origin_table)) == std::string::npos)
-                        continue;
-                    named = true;
-                    StopForDdl(reader, &table, sql,
-                               "it cannot be translated: " + t.message + " (at offset " +
-                                   std::to_string(t.offset) + ")");
-                }
-                if (!named)
-                    ereport(
-                        LOG,
-                        (errmsg("chameleon: source \"%s\": a DDL statement at %s names no replicated table "
-                                "and is passed over: %s",
-                                source_.name.c_str(), reader.Where().c_str(), t.message.c_str())));
+                log = Refuse(reader, sql, t) || log;
                 continue;
             }
-            for (const ddl::translate::TableChange &c : t.changes) {
-                auto it = tables_.find({c.schema, c.table});
-                if (it == tables_.end()) {
-                    if (c.kind == ddl::translate::ChangeKind::kCreate ||
-                        c.kind == ddl::translate::ChangeKind::kCreateFromRows ||
-                        c.kind == ddl::translate::ChangeKind::kStartReplicating)
-                        ereport(WARNING,
-                                (errmsg("chameleon: table %s.%s of source \"%s\" is not replicated: DDL "
-                                        "replication is not available yet",
-                                        c.new_schema.c_str(), c.new_table.c_str(), source_.name.c_str()),
-                                 errhint("Copy it with chameleon.sync_tables().")));
-                    continue;
-                }
-                TableInfo &table = it->second;
-                if (!table.enabled)
-                    continue;
-                if (c.kind == ddl::translate::ChangeKind::kAlter && t.statements.empty())
-                    continue; // nothing PostgreSQL would do (ENGINE=..., a comment, ...)
-                if (table.has_point && binlog::CompareBinlogPositions(reader.File(), reader.Position(),
-                                                                      table.point_file, table.point_pos) <= 0)
-                    continue; // the copy of this table already has it
-                StopForDdl(reader, &table, sql,
-                           std::string(ddl::translate::ChangeKindName(c.kind)) + " is not replicated yet");
-            }
+            for (const ddl::translate::TableChange &c : t.changes)
+                log = ApplyChange(reader, c) || log;
+            registry_.Apply(t);
         }
+        if (log)
+            LogDdl(reader, sql, db, sql_mode, {});
     }
 
-    void StopForDdl(const binlog::BinlogReader &reader, TableInfo *table, const std::string &sql,
-                    const std::string &why) {
-        ErrorRecord e;
-        e.batch_id = batch_id_;
-        e.schema = table != nullptr ? table->dest_schema : "";
-        e.table = table != nullptr ? table->dest_table : "";
-        e.key = "(DDL)";
-        e.binlog_file = reader.File();
-        e.binlog_position = reader.Position();
-        e.sqlstate = sqlstate::kFeatureNotSupported;
-        e.sql = sql.substr(0, 10000);
-        const std::string what = table != nullptr
-                                     ? "table " + table->origin_schema + "." + table->origin_table
-                                     : "a replicated schema";
-        e.message = "DDL on " + what + " at " + reader.Where() + ": " + why +
-                    "; copy the table again with "
-                    "chameleon.sync_tables()";
-        if (source_.settings.on_error_replay == "exit" || table == nullptr)
-            throw Error(e.message, sqlstate::kFeatureNotSupported, sql.substr(0, 1000),
-                        "Copy the tables concerned again (chameleon.sync_tables) or init_replica, then "
-                        "chameleon.enable_replica() and start_replica().");
-        // continue: that table stops, the others go on (in the transaction of the open batch).
+    // A DDL row in the log, between the rows before and after it: the statement, the query's
+    // database, {sql_mode, information_schema style, extra...} in t_row_after.
+    void LogDdl(const binlog::BinlogReader &reader, const std::string &sql, const std::string &db,
+                uint64_t sql_mode, std::vector<std::string> extra) {
+        PendingRow row;
+        row.ddl = true;
+        row.table = nullptr;
+        row.action = Action::kInsert;
+        row.position = reader.Position();
+        row.event_time = reader.Current().header.timestamp;
+        row.query = sql;
+        row.db = db;
+        row.sql_mode = sql_mode;
+        row.extra = std::move(extra);
+        buffer_file_ = reader.File();
+        if (tx_name_.empty())
+            tx_name_ = reader.File() + ":" + std::to_string(reader.Position());
+        if (tx_names_.empty() || tx_names_.back() != tx_name_)
+            tx_names_.push_back(tx_name_);
+        row.source_tx = static_cast<int>(tx_names_.size()) - 1;
+        pending_bytes_ += sql.size() + 64;
+        pending_.push_back(std::move(row));
+        if (rows_in_batch_++ == 0)
+            batch_opened_ = GetCurrentTimestamp();
         Flush();
+    }
+
+    // The registry's version of a table, in the open batch's transaction.
+    void Record(const binlog::BinlogReader &reader, const std::string &schema, const std::string &table,
+                const ddl::MysqlTable *definition, const std::string &reason) {
+        EnsureTransaction();
+        RecordVersion(source_id_, batch_id_, schema, table, reader.File(), reader.Position(), definition,
+                      reason);
+    }
+
+    // One table change of a translated statement: the read side of it. True when the statement
+    // must reach the replay worker.
+    bool ApplyChange(const binlog::BinlogReader &reader, const ddl::translate::TableChange &c) {
+        using ddl::translate::ChangeKind;
+        auto it = tables_.find({c.schema, c.table});
+        const bool known = it != tables_.end();
+        switch (c.kind) {
+            case ChangeKind::kCreate:
+            case ChangeKind::kCreateFromRows: {
+                if (!c.definition.has_value() || c.pg_schema.empty())
+                    return false;
+                TableInfo t = MakeTableInfo(*c.definition, false);
+                Record(reader, c.new_schema, c.new_table, &*c.definition, "created");
+                tables_[{c.new_schema, c.new_table}] = std::move(t);
+                return true;
+            }
+            case ChangeKind::kAlter:
+            case ChangeKind::kRename: {
+                if (!known || !c.definition.has_value())
+                    return false;
+                TableInfo t = MakeTableInfo(*c.definition, false);
+                t.enabled = it->second.enabled;
+                t.has_point = it->second.has_point;
+                t.point_file = it->second.point_file;
+                t.point_pos = it->second.point_pos;
+                if (c.kind == ChangeKind::kRename) {
+                    Record(reader, c.schema, c.table, nullptr,
+                           "renamed to " + c.new_schema + "." + c.new_table);
+                    tables_.erase(it);
+                }
+                Record(reader, c.new_schema, c.new_table, &*c.definition,
+                       c.kind == ChangeKind::kRename ? "renamed from " + c.schema + "." + c.table
+                                                     : "altered");
+                tables_[{c.new_schema, c.new_table}] = std::move(t);
+                return true;
+            }
+            case ChangeKind::kDrop:
+            case ChangeKind::kStopReplicating:
+                if (!known)
+                    return false;
+                Record(reader, c.schema, c.table, nullptr,
+                       c.kind == ChangeKind::kDrop
+                           ? "dropped"
+                           : "no longer replicated (renamed to " + c.new_schema + "." + c.new_table + ")");
+                tables_.erase(it);
+                return true;
+            case ChangeKind::kTruncate:
+                return known;
+            case ChangeKind::kStartReplicating:
+                NotReplicated(reader, c.new_schema, c.new_table,
+                              "it was renamed into the replicated schemas from " + c.schema + "." + c.table +
+                                  ", whose rows chameleon does not have");
+                return false;
+        }
+        return false;
+    }
+
+    // A table that is not replicated although it matches the mappings: a WARNING and an error row.
+    void NotReplicated(const binlog::BinlogReader &reader, const std::string &schema,
+                       const std::string &table, const std::string &why) {
+        const std::string message = "table " + schema + "." + table + " of source \"" + source_.name +
+                                    "\" is not replicated: " + why + " (at " + At(reader) +
+                                    "); copy it with chameleon.sync_tables()";
         EnsureTransaction();
         SpiExecute(
-            "UPDATE sch_chameleon.t_replica_tables SET b_replica_enabled = false, i_errors = i_errors + 1 "
-            "WHERE i_id_source = $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
-            {std::to_string(source_id_), table->dest_schema, table->dest_table});
-        SpiExecute(
             "INSERT INTO sch_chameleon.t_error_log (i_id_batch, i_id_source, v_table_name, v_schema_name, "
-            "t_table_pkey, t_binlog_name, i_binlog_position, ts_error, t_sql, t_error_message, t_sqlstate) "
-            "VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7::bigint, pg_catalog.clock_timestamp(), $8, "
-            "$9, $10)",
-            {std::to_string(batch_id_), std::to_string(source_id_), e.table, e.schema, e.key, e.binlog_file,
-             std::to_string(e.binlog_position), e.sql, e.message, e.sqlstate});
-        table->enabled = false;
-        ereport(WARNING, (errmsg("chameleon: %s; the table is no longer replicated", e.message.c_str())));
+            "t_table_pkey, t_binlog_name, i_binlog_position, ts_error, t_error_message, t_sqlstate) "
+            "VALUES ($1::bigint, $2::bigint, $3, $4, '(DDL)', $5, $6::bigint, pg_catalog.clock_timestamp(), "
+            "$7, "
+            "$8)",
+            {std::to_string(batch_id_), std::to_string(source_id_), table, schema, reader.File(),
+             std::to_string(reader.Position()), message, sqlstate::kFeatureNotSupported});
+        ereport(WARNING, (errmsg("chameleon: %s", message.c_str())));
+    }
+
+    // A statement chameleon cannot read or translate. on_error_ddl: source stops the source here;
+    // table stops each replicated table the statement names, from here on (the replay worker
+    // disables it when it reaches the statement, after the rows before it). True when the statement
+    // goes to the log.
+    bool Refuse(const binlog::BinlogReader &reader, const std::string &sql,
+                const ddl::translate::Translation &t) {
+        std::vector<std::pair<std::string, std::string>> named;
+        for (const auto &table : NamedTables(sql, std::string(reader.Query().db), registry_, source_)) {
+            auto it = tables_.find(table);
+            if (it != tables_.end() && it->second.enabled)
+                named.push_back(table);
+        }
+        const std::string why =
+            "cannot be replicated: " + t.message + " (at offset " + std::to_string(t.offset) + ")";
+        if (named.empty()) {
+            ereport(LOG, (errmsg("chameleon: source \"%s\": a DDL statement at %s names no replicated table "
+                                 "and is passed over: %s",
+                                 source_.name.c_str(), At(reader).c_str(), t.message.c_str())));
+            return false;
+        }
+        if (source_.settings.on_error_ddl == "source") {
+            DdlStop stop;
+            ErrorRecord &e = stop.record;
+            e.batch_id = batch_id_;
+            e.schema = tables_[named.front()].dest_schema;
+            e.table = tables_[named.front()].dest_table;
+            e.key = "(DDL)";
+            e.binlog_file = reader.File();
+            e.binlog_position = reader.Position();
+            e.source_tx = "ddl " + At(reader);
+            e.sqlstate = sqlstate::kFeatureNotSupported;
+            e.sql = sql.substr(0, 10000);
+            e.message =
+                "DDL on table " + named.front().first + "." + named.front().second + " at " + At(reader) +
+                " " + why +
+                "; skip it with chameleon.skip_transaction() (after applying it by hand to the target "
+                "if it matters), or copy the table again with chameleon.sync_tables()";
+            throw stop;
+        }
+        for (const auto &table : named) {
+            Record(reader, table.first, table.second, nullptr,
+                   "stopped: the DDL statement at " + At(reader) + " " + why);
+            registry_.Erase(table.first, table.second);
+            tables_.erase(table);
+        }
+        return true;
+    }
+
+    // A statement skip_transaction passed over: the tables it names take MySQL's definition as it is
+    // now (the target was fixed by hand, or the statement changed nothing chameleon replicates).
+    void PassOver(const binlog::BinlogReader &reader, const std::string &sql) {
+        std::vector<std::pair<std::string, std::string>> named =
+            NamedTables(sql, std::string(reader.Query().db), registry_, source_);
+        ereport(LOG, (errmsg("chameleon: source \"%s\": the DDL statement at %s was skipped by "
+                             "chameleon.skip_transaction(); %zu table(s) take MySQL's current definition",
+                             source_.name.c_str(), At(reader).c_str(), named.size())));
+        if (named.empty())
+            return;
+        std::vector<std::string> schemas;
+        for (const auto &n : named)
+            schemas.push_back(n.first);
+        mysql::Connection conn =
+            mysql::Connection::Open(ConnectParamsOf(source_.settings), LatchWaiter(nullptr));
+        std::vector<ddl::MysqlTable> now = mysql::ReadTables(conn, schemas);
+        conn.Close();
+        for (ddl::MysqlTable &mt : now) {
+            const auto key = std::make_pair(mt.schema, mt.name);
+            if (std::find(named.begin(), named.end(), key) == named.end())
+                continue;
+            EnsureTransaction();
+            TableInfo t = MakeTableInfo(mt, false);
+            auto old = tables_.find(key);
+            if (old != tables_.end())
+                t.enabled = old->second.enabled;
+            Record(reader, mt.schema, mt.name, &mt,
+                   "taken from MySQL: the statement at " + At(reader) + " was skipped");
+            tables_[key] = std::move(t);
+            // The replay worker takes the definition at this point of the stream too (image columns).
+            LogDdl(reader, sql, std::string(reader.Query().db), 0,
+                   {"definition", mt.schema, mt.name, ddl::EncodeTableJson(mt)});
+            registry_.Put(std::move(mt));
+        }
     }
 
     void OnRows(const binlog::BinlogReader &reader) {
@@ -582,7 +767,7 @@ private:
                 0)
                 return; // the copy of this table already holds it
             t.has_point = false;
-            reached_.push_back(&t);
+            reached_.emplace_back(t.dest_schema, t.dest_table);
         }
         error_schema_ = t.dest_schema;
         error_table_ = t.dest_table;
@@ -591,9 +776,12 @@ private:
         if (map->columns.size() != t.columns.size())
             throw Error(
                 "the binlog has " + std::to_string(map->columns.size()) + " columns for " + t.origin_schema +
-                    "." + t.origin_table + ", the replica " + std::to_string(t.columns.size()),
-                sqlstate::kFeatureNotSupported, "The table was changed by DDL after the replica started.",
-                "Copy it again with chameleon.sync_tables() (DDL replication is not available yet).");
+                    "." + t.origin_table + " at " + reader.Where() + ", chameleon's schema registry " +
+                    std::to_string(t.columns.size()),
+                sqlstate::kFeatureNotSupported,
+                "The table was changed by something chameleon did not see in the binlog (DDL run with "
+                "sql_log_bin = 0, or before the position replication started from).",
+                "Copy it again with chameleon.sync_tables().");
         if (buffer_file_ != reader.File()) {
             Flush();
             buffer_file_ = reader.File();
@@ -685,7 +873,7 @@ private:
         for (const char *name :
              {"i_id_event", "i_id_batch", "v_table_name", "v_schema_name", "enm_binlog_event",
               "t_binlog_name", "i_binlog_position", "ts_event_datetime", "i_my_event_time", "t_row_after",
-              "t_row_before", "t_source_tx"}) {
+              "t_row_before", "t_source_tx", "t_query"}) {
             int found = -1;
             for (int i = 0; i < desc->natts; ++i) {
                 if (!TupleDescAttr(desc, i)->attisdropped &&
@@ -712,6 +900,7 @@ private:
         const int64 batch = batch_id_;
         const Oid seq = log_seq_;
         const std::vector<Oid> &actions = action_oid_;
+        const char *style = ddl_types_.default_style == ddl::DefaultStyle::kMySql ? "mysql" : "mariadb";
         DmlTarget &log = log_;
         PgCall([&] {
             MemoryContext rows_context =
@@ -730,6 +919,30 @@ private:
                 };
                 set(0, Int64GetDatum(nextval_internal(seq, false)));
                 set(1, batch_datum);
+                if (r.ddl) {
+                    // A DDL statement: the MySQL text, the query's database, its sql_mode and the
+                    // server's information_schema style, translated by the replay worker.
+                    set(2, CStringGetTextDatum(""));
+                    set(3, PointerGetDatum(
+                               cstring_to_text_with_len(r.db.data(), static_cast<int>(r.db.size()))));
+                    set(4, ObjectIdGetDatum(actions[3]));
+                    std::vector<Datum> info = {CStringGetTextDatum(std::to_string(r.sql_mode).c_str()),
+                                               CStringGetTextDatum(style)};
+                    for (const std::string &e : r.extra)
+                        info.push_back(
+                            PointerGetDatum(cstring_to_text_with_len(e.data(), static_cast<int>(e.size()))));
+                    set(9, PointerGetDatum(construct_array(info.data(), static_cast<int>(info.size()),
+                                                           TEXTOID, -1, false, TYPALIGN_INT)));
+                    set(12, PointerGetDatum(
+                                cstring_to_text_with_len(r.query.data(), static_cast<int>(r.query.size()))));
+                    set(5, file_datum);
+                    set(6, Int64GetDatum(static_cast<int64>(r.position)));
+                    set(7, TimestampGetDatum(GetCurrentTimestamp()));
+                    set(8, Int64GetDatum(r.event_time));
+                    set(11, CStringGetTextDatum(txs[r.source_tx].c_str()));
+                    log.Insert(values, nulls);
+                    continue;
+                }
                 set(2, PointerGetDatum(cstring_to_text_with_len(
                            r.table->dest_table.data(), static_cast<int>(r.table->dest_table.size()))));
                 set(3, PointerGetDatum(cstring_to_text_with_len(
@@ -871,11 +1084,11 @@ private:
     // source once it is past its high watermark, become consistent (their copy points are cleared).
     void RecordConsistency(const binlog::Coordinates &pos) {
         const std::string id = std::to_string(source_id_);
-        for (const TableInfo *t : reached_) {
+        for (const auto &t : reached_) {
             SpiExecute(
                 "UPDATE sch_chameleon.t_replica_tables SET t_binlog_name = NULL, i_binlog_position = NULL "
                 "WHERE i_id_source = $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
-                {id, t->dest_schema, t->dest_table});
+                {id, t.first, t.second});
         }
         reached_.clear();
         if (!consistent_ &&
@@ -930,7 +1143,8 @@ private:
     int64 source_id_;
     ReplicaSource source_;
     std::map<std::pair<std::string, std::string>, TableInfo> tables_;
-    ddl::translate::Registry registry_; // MySQL's definitions of the replicated tables (DDL detection)
+    ddl::translate::Registry registry_; // MySQL's definitions of the replicated tables, as read so far
+    std::set<std::pair<std::string, uint64_t>> skipped_ddl_; // statements skip_transaction passed over
     ddl::TypeMapOptions ddl_types_;
     std::unique_ptr<binlog::BinlogClient> client_;
     binlog::RowDecoder decoder_;
@@ -956,7 +1170,7 @@ private:
     std::string buffer_file_;
     std::vector<std::string> tx_names_;
     std::string tx_name_;
-    std::vector<const TableInfo *> reached_;
+    std::vector<std::pair<std::string, std::string>> reached_; // PostgreSQL (schema, table)
     uint64_t rows_in_batch_ = 0;
     uint64_t rows_in_txn_ = 0;
     TimestampTz batch_opened_ = 0;

@@ -8,21 +8,33 @@
 // pg_chameleon's (jsonb, for batches pg_chameleon stored and never replayed; its DDL rows run as
 // they are).
 //
+// DDL: chameleon's DDL rows hold the MySQL statement; it is translated here, against the schema
+// registry's versions older than the batch (and the statements of the batch before it), and applied
+// between the rows before and after it, with the catalogue changes it makes (new tables, dropped
+// ones, renames, the image columns), in the batch's transaction.
+//
 // A row PostgreSQL refuses: with on_error_replay = exit the source goes to `error` with a
 // t_error_log row naming the table, the key, the row, the SQLSTATE, the binlog coordinates and the
 // source transaction, and the batch stays; with continue the table is disabled (as pg_chameleon
 // does), its rows of the batch removed, and the batch applied again without it.
 #include "common/error.hpp"
+#include "ddl/names.hpp"
+#include "ddl/registry_codec.hpp"
 #include "ddl/pg_text.hpp"
+#include "ddl/table_ddl.hpp"
+#include "ddl/translate/translate.hpp"
 
 #include "pg/guard.hpp"
+#include "pg/copy/common.hpp"
 #include "pg/replica/dml.hpp"
+#include "pg/replica/schema_registry.hpp"
 #include "pg/replica/shared.hpp"
 #include "pg/replica/source.hpp"
 #include "pg/spi_util.hpp"
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,6 +78,8 @@ struct LogRow {
     Jsonb *jbefore = nullptr;
     const char *query = nullptr;
     int64 event_time = 0;
+    const char *binlog_file = nullptr;
+    int64 binlog_position = 0;
 };
 
 // A target table in the current transaction.
@@ -156,6 +170,8 @@ private:
             return 0;
         }
         SetWorkerState(source_id_, ReplicaRole::kReplay, ReplicaWorkerState::kApplying);
+        registry_loaded_ = false; // read for the batch's first DDL statement
+        ddl_failure_sql_.clear();
         batch_id_ = std::stoll(*batch[0][0]);
         log_table_ = batch[0][1].value_or("t_log_replica");
         LoadTargets();
@@ -267,6 +283,18 @@ private:
                 if (!att->attisdropped && columns[c] == NameStr(att->attname))
                     att_of_col[c] = a;
             }
+            // Never drop a replicated value silently: the column must be there.
+            if (att_of_col[c] < 0) {
+                const std::string column = columns[c];
+                PgCall([&] {
+                    ereport(ERROR,
+                            (errcode(ERRCODE_UNDEFINED_COLUMN),
+                             errmsg("replicated table %s has no column %s", qualified.c_str(),
+                                    quote_identifier(column.c_str())),
+                             errdetail("The source's rows have it: it was dropped or renamed in PostgreSQL, "
+                                       "or a DDL statement was skipped without applying it by hand.")));
+                });
+            }
         }
     }
 
@@ -286,7 +314,8 @@ private:
         const std::string sql =
             "SELECT i_id_event, v_schema_name::text, v_table_name::text, enm_binlog_event::text, "
             "t_row_after, "
-            "t_row_before, jsb_event_after, jsb_event_before, t_query, i_my_event_time FROM sch_chameleon." +
+            "t_row_before, jsb_event_after, jsb_event_before, t_query, i_my_event_time, t_binlog_name, "
+            "i_binlog_position FROM sch_chameleon." +
             ddl::QuoteIdent(log_table_) + " WHERE i_id_batch = $1 ORDER BY i_id_event";
         const int64 batch = batch_id_;
         const int fetch = fetch_rows_;
@@ -304,24 +333,29 @@ private:
         });
         for (;;) {
             uint64 count = 0;
+            // Kept: a DDL statement's SPI calls replace SPI_tuptable.
+            SPITupleTable *fetched = nullptr;
             PgCall([&] {
                 SPI_cursor_fetch(portal, true, fetch);
                 count = SPI_processed;
+                fetched = SPI_tuptable;
             });
-            if (count == 0)
+            if (count == 0) {
+                PgCall([&] { SPI_freetuptable(fetched); });
                 break;
+            }
             for (uint64 i = 0; i < count; ++i) {
                 LogRow row;
                 PgCall([&] {
                     MemoryContextReset(row_context);
-                    ReadRow(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, row);
+                    ReadRow(fetched->vals[i], fetched->tupdesc, row);
                 });
                 current_event_ = row.event_id;
                 ApplyRow(row, row_context);
                 if (row.event_time > max_event_time_)
                     max_event_time_ = row.event_time;
             }
-            PgCall([&] { SPI_freetuptable(SPI_tuptable); });
+            PgCall([&] { SPI_freetuptable(fetched); });
             CHECK_FOR_INTERRUPTS();
         }
         PgCall([&] {
@@ -332,8 +366,8 @@ private:
 
     // One log row, unpacked once (the columns of kLogQuery, in order).
     static void ReadRow(HeapTuple tuple, TupleDesc desc, LogRow &row) {
-        Datum v[10];
-        bool n[10];
+        Datum v[12];
+        bool n[12];
         heap_deform_tuple(tuple, desc, v, n);
         auto str = [&](int i) -> const char * { return n[i] ? nullptr : TextDatumGetCString(v[i]); };
         row.event_id = n[0] ? 0 : DatumGetInt64(v[0]);
@@ -346,9 +380,15 @@ private:
         row.jbefore = n[7] ? nullptr : DatumGetJsonbP(v[7]);
         row.query = str(8);
         row.event_time = n[9] ? 0 : DatumGetInt64(v[9]);
+        row.binlog_file = str(10);
+        row.binlog_position = n[11] ? 0 : DatumGetInt64(v[11]);
     }
 
     void ApplyRow(const LogRow &row, MemoryContext row_context) {
+        if (row.action != nullptr && strcmp(row.action, "ddl") == 0 && row.after != nullptr) {
+            ApplyDdl(row);
+            return;
+        }
         if (row.action != nullptr && strcmp(row.action, "ddl") == 0) {
             // pg_chameleon's DDL rows hold PostgreSQL statements translated when they were read.
             if (row.query == nullptr || TargetFor(row.schema, row.table) == nullptr) {
@@ -432,6 +472,248 @@ private:
         else
             t->deletes++;
         ++replayed_;
+    }
+
+    // ---- DDL --------------------------------------------------------------------------------
+
+    // A chameleon DDL row: t_query the MySQL statement, v_schema_name the query's database,
+    // t_row_after {sql_mode, information_schema style}.
+    void ApplyDdl(const LogRow &row) {
+        std::vector<std::string> info;
+        PgCall([&] {
+            Datum *elems = nullptr;
+            bool *nulls = nullptr;
+            int n = 0;
+            deconstruct_array(row.after, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+            for (int i = 0; i < n; ++i)
+                info.push_back(nulls[i] ? "" : TextDatumGetCString(elems[i]));
+        });
+        const std::string sql = row.query != nullptr ? row.query : "";
+        const std::string db = row.schema != nullptr ? row.schema : "";
+        const std::string where = std::string(row.binlog_file != nullptr ? row.binlog_file : "?") + ":" +
+                                  std::to_string(row.binlog_position);
+        const uint64_t sql_mode = info.empty() ? 0 : std::stoull(info[0].empty() ? "0" : info[0]);
+        const ddl::DefaultStyle style =
+            info.size() > 1 && info[1] == "mysql" ? ddl::DefaultStyle::kMySql : ddl::DefaultStyle::kMariaDb;
+        if (info.size() >= 6 && info[2] == "definition") {
+            // A statement skip_transaction passed over: the table's definition as MySQL had it then.
+            TakeDefinition(info[3], info[4], info[5]);
+            return;
+        }
+        if (!registry_loaded_) {
+            // The versions older than this batch: the registry as the stream stood at its start.
+            RegistryState state = LoadRegistry(source_id_, batch_id_);
+            registry_ = std::move(state.registry);
+            registry_loaded_ = true;
+            postgis_ =
+                SpiQueryValue("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'postgis'").has_value();
+        }
+        CloseTargets();
+        last_target_ = nullptr;
+        ddl::translate::Context ctx =
+            DdlContext(source_, &registry_, SourceTypeOptions(source_, style, postgis_), db);
+        ctx.reserve_names = [](const std::string &pg_schema, ddl::SchemaNames &names) {
+            for (const SpiRow &r :
+                 SpiQuery("SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                          "ON n.oid = c.relnamespace WHERE n.nspname = $1",
+                          {pg_schema}))
+                names.TryRelation(r[0].value_or(""));
+            for (const SpiRow &r :
+                 SpiQuery("SELECT t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n "
+                          "ON n.oid = t.typnamespace WHERE n.nspname = $1",
+                          {pg_schema}))
+                names.Type(r[0].value_or(""));
+        };
+        const std::vector<ddl::translate::Translation> translations =
+            ddl::translate::TranslateText(sql, ctx, ParseOptionsOf(sql_mode));
+        for (const ddl::translate::Translation &t : translations) {
+            if (t.outcome == ddl::translate::Outcome::kIgnored)
+                continue;
+            if (t.outcome == ddl::translate::Outcome::kRefused) {
+                StopTables(sql, db, where, t);
+                continue;
+            }
+            bool disabled = false;
+            for (const ddl::translate::TableChange &c : t.changes) {
+                const Target *target = ExistingTarget(c.schema, c.table);
+                if (target != nullptr && !target->enabled)
+                    disabled = true; // stale until sync_tables copies it again
+            }
+            if (!disabled) {
+                ddl_failure_table_ = t.changes.empty()
+                                         ? std::make_pair(std::string(), std::string())
+                                         : PgNameOf(t.changes.front().schema, t.changes.front().table);
+                ddl_failure_sql_ = sql;
+                for (const std::string &statement : t.statements) {
+                    PgCall([&] {
+                        if (SPI_execute(statement.c_str(), false, 0) < 0)
+                            elog(ERROR, "SPI_execute failed for a replicated DDL statement: %s",
+                                 statement.c_str());
+                    });
+                }
+                ddl_failure_sql_.clear();
+                for (const ddl::translate::TableChange &c : t.changes)
+                    RecordChange(c);
+            }
+            registry_.Apply(t);
+        }
+        RefreshTargets();
+        ++ddl_;
+    }
+
+    void TakeDefinition(const std::string &schema, const std::string &table, const std::string &json) {
+        ddl::MysqlTable definition = ddl::DecodeTableJson(json);
+        definition.schema = schema;
+        definition.name = table;
+        CloseTargets();
+        last_target_ = nullptr;
+        ddl::translate::TableChange c;
+        c.kind = ddl::translate::ChangeKind::kAlter;
+        c.schema = c.new_schema = schema;
+        c.table = c.new_table = table;
+        if (const ddl::MysqlIndex *identity = ddl::ReplicaIdentityIndex(definition)) {
+            for (const ddl::MysqlIndexPart &part : identity->parts)
+                c.identity_columns.push_back(part.column);
+        }
+        c.definition = definition;
+        RecordChange(c);
+        if (registry_loaded_)
+            registry_.Put(std::move(definition));
+        RefreshTargets();
+        ++ddl_;
+    }
+
+    // The PostgreSQL (schema, table) of MySQL table schema.table under the source's mappings.
+    std::pair<std::string, std::string> PgNameOf(const std::string &schema, const std::string &table) const {
+        auto m = source_.mappings.find(schema);
+        return {m != source_.mappings.end() ? m->second : schema,
+                ddl::PgTableName(schema, table, source_.settings.rename)};
+    }
+
+    Target *ExistingTarget(const std::string &schema, const std::string &table) {
+        auto it = targets_.find(PgNameOf(schema, table));
+        return it != targets_.end() ? it->second.get() : nullptr;
+    }
+
+    // The catalogue side of one table change, in the batch's transaction.
+    void RecordChange(const ddl::translate::TableChange &c) {
+        using ddl::translate::ChangeKind;
+        const std::string id = std::to_string(source_id_);
+        const auto before = PgNameOf(c.schema, c.table);
+        const auto after = PgNameOf(c.new_schema, c.new_table);
+        std::vector<std::string> columns, key;
+        if (c.definition.has_value()) {
+            for (const ddl::MysqlColumn &col : c.definition->columns)
+                columns.push_back(
+                    ddl::PgColumnName(c.new_schema, c.new_table, col.name, source_.settings.rename));
+            for (const std::string &k : c.identity_columns)
+                key.push_back(ddl::PgColumnName(c.new_schema, c.new_table, k, source_.settings.rename));
+        }
+        switch (c.kind) {
+            case ChangeKind::kCreate:
+            case ChangeKind::kCreateFromRows:
+                if (c.pg_schema.empty())
+                    return;
+                SpiExecute(
+                    "INSERT INTO sch_chameleon.t_replica_tables (i_id_source, v_table_name, v_schema_name, "
+                    "v_table_pkey, b_replica_enabled, v_columns) VALUES ($1::bigint, $2, $3, "
+                    "$4::character varying[], true, $5::text[]) ON CONFLICT (i_id_source, v_table_name, "
+                    "v_schema_name) DO UPDATE SET v_table_pkey = EXCLUDED.v_table_pkey, "
+                    "b_replica_enabled = true, v_columns = EXCLUDED.v_columns, t_binlog_name = NULL, "
+                    "i_binlog_position = NULL, t_gtid_set = NULL",
+                    {id, after.second, after.first, TextArrayLiteral(key), TextArrayLiteral(columns)});
+                return;
+            case ChangeKind::kAlter:
+            case ChangeKind::kRename:
+                if (c.kind == ChangeKind::kRename && before != after)
+                    SpiExecute(
+                        "DELETE FROM sch_chameleon.t_replica_tables WHERE i_id_source = $1::bigint AND "
+                        "v_schema_name = $2 AND v_table_name = $3",
+                        {id, after.first, after.second});
+                SpiExecute(
+                    "UPDATE sch_chameleon.t_replica_tables SET v_schema_name = $4, v_table_name = $5, "
+                    "v_table_pkey = $6::character varying[], v_columns = $7::text[] WHERE i_id_source = "
+                    "$1::bigint AND v_schema_name = $2 AND v_table_name = $3",
+                    {id, before.first, before.second, after.first, after.second, TextArrayLiteral(key),
+                     TextArrayLiteral(columns)});
+                return;
+            case ChangeKind::kDrop:
+            case ChangeKind::kStopReplicating:
+                SpiExecute("DELETE FROM sch_chameleon.t_replica_tables WHERE i_id_source = $1::bigint AND "
+                           "v_schema_name = $2 AND v_table_name = $3",
+                           {id, before.first, before.second});
+                return;
+            case ChangeKind::kTruncate:
+                SpiExecute(
+                    "UPDATE sch_chameleon.t_replica_tables SET i_truncates = i_truncates + 1, "
+                    "ts_last_applied = pg_catalog.clock_timestamp() WHERE i_id_source = $1::bigint AND "
+                    "v_schema_name = $2 AND v_table_name = $3",
+                    {id, before.first, before.second});
+                return;
+            case ChangeKind::kStartReplicating:
+                return; // the read worker reported it: there are no rows to replicate it with
+        }
+    }
+
+    // A statement that cannot be read or translated (on_error_ddl: table): the replicated tables it
+    // names stop here, after the rows before it; the read worker logged none of theirs after it.
+    void StopTables(const std::string &sql, const std::string &db, const std::string &where,
+                    const ddl::translate::Translation &t) {
+        const std::string id = std::to_string(source_id_);
+        for (const auto &named : NamedTables(sql, db, registry_, source_)) {
+            Target *target = ExistingTarget(named.first, named.second);
+            if (target == nullptr || !target->enabled)
+                continue;
+            const std::string message = "DDL on table " + named.first + "." + named.second + " at " + where +
+                                        " cannot be replicated: " + t.message + " (at offset " +
+                                        std::to_string(t.offset) +
+                                        "); copy the table again with chameleon.sync_tables()";
+            SpiExecute("UPDATE sch_chameleon.t_replica_tables SET b_replica_enabled = false, i_errors = "
+                       "i_errors + 1 "
+                       "WHERE i_id_source = $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
+                       {id, target->schema, target->table});
+            const size_t colon = where.rfind(':');
+            SpiExecute("INSERT INTO sch_chameleon.t_error_log (i_id_batch, i_id_source, v_table_name, "
+                       "v_schema_name, "
+                       "t_table_pkey, t_binlog_name, i_binlog_position, ts_error, t_sql, t_error_message, "
+                       "t_sqlstate) "
+                       "VALUES ($1::bigint, $2::bigint, $3, $4, '(DDL)', $5, $6::bigint, "
+                       "pg_catalog.clock_timestamp(), "
+                       "$7, $8, $9)",
+                       {std::to_string(batch_id_), id, target->table, target->schema, where.substr(0, colon),
+                        where.substr(colon + 1), sql.substr(0, 10000), message,
+                        sqlstate::kFeatureNotSupported});
+            target->enabled = false;
+            ereport(WARNING, (errmsg("chameleon: %s; the table is no longer replicated", message.c_str())));
+        }
+    }
+
+    // After DDL: the targets as the catalogue now has them (columns, key, new and renamed tables);
+    // the counters of this batch stay with their targets.
+    void RefreshTargets() {
+        for (auto &entry : targets_)
+            entry.second->att_of_col.clear();
+        std::set<std::pair<std::string, std::string>> present;
+        for (const SpiRow &r : SpiQuery("SELECT v_schema_name, v_table_name, b_replica_enabled, "
+                                        "coalesce(v_columns, '{}')::text[], v_table_pkey::text[] "
+                                        "FROM sch_chameleon.t_replica_tables WHERE i_id_source = $1::bigint",
+                                        {std::to_string(source_id_)})) {
+            const std::pair<std::string, std::string> key{r[0].value_or(""), r[1].value_or("")};
+            present.insert(key);
+            std::unique_ptr<Target> &t = targets_[key];
+            if (!t) {
+                t = std::make_unique<Target>();
+                t->schema = key.first;
+                t->table = key.second;
+            }
+            t->enabled = r[2] == SpiValue("t");
+            t->columns = ParseTextArray(r[3].value_or("{}"));
+            t->identity = ParseTextArray(r[4].value_or("{}"));
+        }
+        for (auto &entry : targets_) {
+            if (present.count(entry.first) == 0)
+                entry.second->enabled = false; // dropped or no longer replicated
+        }
     }
 
     // Fills values/nulls of `t`'s attributes from a text[] image (or a pg_chameleon jsonb image).
@@ -529,6 +811,17 @@ private:
         e.sqlstate = f.sqlstate;
         e.message = f.sqlstate + " - " + f.message + (f.detail.empty() ? "" : " (" + f.detail + ")");
         DescribeRow(e);
+        const bool ddl = !ddl_failure_sql_.empty();
+        if (ddl) {
+            // A translated DDL statement PostgreSQL refused: the table it changes.
+            e.schema = ddl_failure_table_.first;
+            e.table = ddl_failure_table_.second;
+            e.key = "(DDL)";
+            e.sql = ddl_failure_sql_.substr(0, 10000);
+            e.message = "DDL at " + e.binlog_file + ":" + std::to_string(e.binlog_position) +
+                        " failed in PostgreSQL: " + e.message;
+            ddl_failure_sql_.clear();
+        }
         if (exit_on_error_) {
             const std::string what = "replay of " + e.schema + "." + e.table + " failed: " + e.message;
             SetWorkerError(source_id_, ReplicaRole::kReplay, ReplicaWorkerState::kError, what);
@@ -547,6 +840,10 @@ private:
         SpiExecute("DELETE FROM sch_chameleon." + ddl::QuoteIdent(log_table_) +
                        " WHERE i_id_batch = $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
                    {std::to_string(batch_id_), e.schema, e.table});
+        if (ddl)
+            SpiExecute("DELETE FROM sch_chameleon." + ddl::QuoteIdent(log_table_) +
+                           " WHERE i_id_event = $1::bigint",
+                       {std::to_string(current_event_)});
         CommitWorkerTransaction();
         RecordSourceError(source_id_, e, false);
         ereport(WARNING, (errmsg("chameleon: replay of %s.%s failed, the table is no longer replicated: %s",
@@ -718,6 +1015,13 @@ private:
     Target *last_target_ = nullptr; // the target of the previous row (cache of TargetFor)
     int64 current_event_ = 0;       // the log row being applied (read again from the log after an error)
     int64 replayed_ = 0, skipped_ = 0, ddl_ = 0, max_event_time_ = 0;
+    // DDL: the registry as of the statement being applied (read per batch), and what a failing
+    // statement was (for its error row).
+    ddl::translate::Registry registry_;
+    bool registry_loaded_ = false;
+    bool postgis_ = false;
+    std::pair<std::string, std::string> ddl_failure_table_;
+    std::string ddl_failure_sql_;
 };
 
 void ReplayWorkerBody(void *arg) {
