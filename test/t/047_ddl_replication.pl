@@ -253,8 +253,11 @@ ok(poll_until($node, qq{SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_act
                          WHERE NOT l.granted AND l.relation = to_regclass('app_pg.restart')
                            AND a.backend_type = 'chameleon replay src')}, 't', 30),
     'the replay worker waits for the lock to apply the ALTER');
-like(query_or_error($node, "SELECT string_agg(schema_name || ' ' || action, ',') FROM sch_chameleon.v_pending_changes WHERE source = 'src' AND action = 'ddl'"),
-    qr/^app ddl$/, 'the DDL is read: v_pending_changes shows its log row, with its current database');
+is(query_or_error($node, "SELECT string_agg(schema_name || '|' || action || '|' || query, E'\\n') FROM sch_chameleon.v_pending_changes WHERE source = 'src' AND action = 'ddl'"),
+    'app|ddl|ALTER TABLE app.restart DROP COLUMN note, ADD COLUMN w INT NOT NULL DEFAULT 3 FIRST',
+    'the DDL is read: v_pending_changes shows its log row, the MySQL statement with its current database');
+like(query_or_error($node, "SELECT string_agg(t_row_after::text, ',') FROM sch_chameleon.t_log_replica WHERE enm_binlog_event::text = 'ddl'"),
+    qr/^\{.*STRICT_TRANS_TABLES.*\}$/, 'and its sql_mode flags in t_row_after');
 $node->stop('immediate');
 eval { $locker->quit };
 $node->start;

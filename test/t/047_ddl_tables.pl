@@ -179,17 +179,6 @@ is(query_or_error($node, qq{
     'created:true,drop_a:false,dropme:false,r3:false',
     'the schema registry: the last version of a dropped or renamed-away table is not replicated, a created one is');
 
-# The DDL log rows: the MySQL statement, the current database, the sql_mode flags.
-my $log_union = $node->safe_psql('postgres', qq{
-    SELECT string_agg(format('SELECT v_schema_name::text AS s, t_query AS q, t_row_after::text AS a FROM sch_chameleon.%I '
-                             'WHERE enm_binlog_event::text = ''ddl''', relname), ' UNION ALL ')
-      FROM pg_class WHERE relnamespace = 'sch_chameleon'::regnamespace AND relname LIKE 't\\_log\\_replica\\_src\\_%' AND relkind IN ('r', 'p')});
-is(query_or_error($node, "SELECT string_agg(s || '|' || q, E'\\n' ORDER BY q DESC) FROM ($log_union) l WHERE q LIKE '% unqualified%'"),
-    "app|CREATE TABLE unqualified (id INT PRIMARY KEY, v INT)\napp|ALTER TABLE unqualified ADD COLUMN w INT",
-    'DDL log rows hold the MySQL statement and its current database');
-like(query_or_error($node, "SELECT a FROM ($log_union) l WHERE q LIKE 'CREATE TABLE unqualified%'"), qr/^\{.*STRICT_TRANS_TABLES.*\}$/,
-    'and the sql_mode flags in t_row_after');
-
 # Renamed into a mapped schema from an unmapped one: no data, an error row pointing at sync_tables.
 is(query_or_error($node, "SELECT count(*) FROM sch_chameleon.v_tables WHERE source = 'src' AND table_name = 'inbound' AND enabled"),
     '0', 'a table renamed in from an unmapped schema is not replicated');
