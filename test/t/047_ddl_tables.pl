@@ -1,5 +1,6 @@
 # DDL replication (issue 11), statements on whole tables while replication runs: CREATE TABLE (a
-# definition with every kind of column attribute and key, IF NOT EXISTS on an existing table, OR
+# definition with every kind of column attribute and key (and an index of the LIKE copy dropped:
+# the original keeps its own), IF NOT EXISTS on an existing table, OR
 # REPLACE of a replicated table, a
 # table dropped and created again with another layout), CREATE TABLE ... LIKE, CREATE TABLE ...
 # SELECT (with and without columns of its own; one excluded by skip_tables), DROP TABLE (one, two at once, IF EXISTS), RENAME
@@ -110,6 +111,7 @@ $mysql->sql(qq{
     INSERT INTO app.liked SELECT * FROM app.created;
     UPDATE app.liked SET note = 'liked' WHERE id = 1;
     DELETE FROM app.liked WHERE id = 2;
+    ALTER TABLE app.liked DROP INDEX by_name, ADD INDEX by_note (note(5));
     CREATE TABLE app.selected AS SELECT id, name, price FROM app.src_rows WHERE id <= 3;
     INSERT INTO app.selected VALUES (100, 'later', 1.00);
     UPDATE app.selected SET price = 9.99 WHERE id = 1;
