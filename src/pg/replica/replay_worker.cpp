@@ -546,6 +546,17 @@ private:
                             const std::string &index) {
             return ExistingIndexName(pg_schema, pg_table, index);
         };
+        // The enum type a column has now (the copy may have named it enum_t_c_2 in a crowded schema).
+        ctx.enum_type_name = [](const std::string &pg_schema, const std::string &pg_table,
+                                const std::string &column) {
+            SpiValue type = SpiQueryValue(
+                "SELECT t.typname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = "
+                "a.atttypid "
+                "WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attname = $2 AND NOT a.attisdropped AND "
+                "t.typtype = 'e'",
+                {ddl::QualifiedName(pg_schema, pg_table), column});
+            return type ? *type : ddl::EnumTypeName(pg_table, column);
+        };
         const std::vector<ddl::translate::Translation> translations =
             ddl::translate::TranslateText(sql, ctx, ParseOptionsOf(sql_mode));
         for (const ddl::translate::Translation &t : translations) {
