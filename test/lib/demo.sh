@@ -2,7 +2,8 @@
 # The demo: installs what chameleon needs, builds and installs it, starts a throwaway MariaDB
 # holding a generated web-shop database (test/demo/shop.sql: five tables, ~27,000 rows) and a
 # throwaway PostgreSQL, and drives chameleon from psql the way a DBA would: add_source,
-# check_source, init_replica, start_replica, a live workload on MariaDB (test/demo/workload.sql)
+# check_source, init_replica, start_replica, a live workload on MariaDB (test/demo/workload.sql) with
+# DDL in its middle (a column and an index added, a table created and filled, a column widened)
 # watched through sch_chameleon.v_status and v_tables, wait_for_source, then every table compared
 # between MariaDB and PostgreSQL, all columns, row by row. Exits non-zero when they differ.
 # Both servers are removed at the end, whatever happens. Nothing outside the repository is read.
@@ -173,6 +174,11 @@ if [ "$replication" = t ]; then
     echo "prices and JSON changed; primary keys changed; duplicate rows without a key; rolled-back transactions."
     echo "PostgreSQL: $status_sql"
     echo "            $tables_sql"
+    demo_ddl="ALTER TABLE shop.customers ADD COLUMN newsletter TINYINT(1) NOT NULL DEFAULT 0, ADD INDEX idx_customers_newsletter (newsletter);
+UPDATE shop.customers SET newsletter = 1 WHERE id % 3 = 0;
+CREATE TABLE shop.reviews (id INT AUTO_INCREMENT PRIMARY KEY, product_id INT NOT NULL, stars TINYINT UNSIGNED NOT NULL, body TEXT, created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), KEY idx_reviews_product (product_id));
+INSERT INTO shop.reviews (product_id, stars, body) SELECT id, 1 + id % 5, CONCAT('About ', name, ': ', IF(id % 2 = 0, 'great', 'fine')) FROM shop.products ORDER BY id LIMIT 300;
+ALTER TABLE shop.products MODIFY name VARCHAR(200) NOT NULL, ALTER COLUMN stock SET DEFAULT 10;"
     mysql_demo -t -e "CALL shop_workload.run($workload_seconds, 20)" > "$work/workload.out" 2>&1 &
     workload_pid=$!
     started=$SECONDS
@@ -182,6 +188,11 @@ if [ "$replication" = t ]; then
         if [ $(( SECONDS - started )) -ge "$next" ] && kill -0 "$workload_pid" 2>/dev/null; then
             printf -- '-- after %d s of workload\n' $(( SECONDS - started ))
             psql_quiet -P footer=off -c "$status_sql" -c "$tables_sql"
+            if [ "$next" -eq 5 ]; then
+                # DDL while the workload writes: replicated in the stream, between the rows around it.
+                echo "MariaDB, during the workload: $demo_ddl"
+                mysql_demo -e "$demo_ddl"
+            fi
             next=$(( next + 5 ))
         fi
     done
@@ -204,7 +215,7 @@ if [ "$replication" = t ]; then
         -c "SELECT id, email, full_name, country, created_at FROM $schema.customers WHERE id > 100000 ORDER BY id DESC LIMIT 3;" \
         -c "SELECT id, customer_id, status, ordered_at, paid_at, total FROM $schema.orders ORDER BY id DESC LIMIT 3;"
     applied_changes=$(psql_quiet -A -t -c "SELECT sum(inserts + updates + deletes) FROM sch_chameleon.v_tables WHERE source = 'mysql'")
-    echo "Row changes committed on MariaDB: $committed_changes; applied in PostgreSQL (sum of v_tables counters): $applied_changes"
+    echo "Row changes the workload committed on MariaDB: $committed_changes, plus those of the DDL step; applied in PostgreSQL (sum of v_tables counters): $applied_changes"
     if [ "$(psql_quiet -A -t -c "SELECT count(*) FROM sch_chameleon.v_errors")" != 0 ]; then
         say "Rows PostgreSQL refused (on_error_replay: continue disables their table)"
         psql_demo -c "SELECT id, schema_name, table_name, key, binlog_position, sql_state, message FROM sch_chameleon.v_errors ORDER BY id;"

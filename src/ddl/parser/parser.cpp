@@ -60,6 +60,22 @@ public:
     }
 
     StatementBody ParseStatement() {
+        // MariaDB's SET STATEMENT var = value [, ...] FOR <statement>: the statement is what runs.
+        while (Word("SET") && IsWord(Peek(1), "STATEMENT")) {
+            int depth = 0;
+            bool found = false;
+            for (Advance(), Advance(); !AtEnd() && !found; Advance()) {
+                const Token &t = Cur();
+                if (t.kind == TokenKind::kSymbol && t.text == "(")
+                    ++depth;
+                else if (t.kind == TokenKind::kSymbol && t.text == ")")
+                    --depth;
+                else if (depth == 0 && IsWord(t, "FOR"))
+                    found = true;
+            }
+            if (!found)
+                Fail(Cur().offset, "SET STATEMENT without FOR");
+        }
         if (AcceptWord("CREATE"))
             return Create();
         if (AcceptWord("ALTER"))

@@ -81,6 +81,7 @@ constexpr size_t kFlushBytes = 8 << 20;      // or this many bytes of images
 constexpr uint64_t kChunkRows = 50000;       // rows per transaction inside one large source transaction
 constexpr long kAdvanceIntervalMs = 100;     // an empty batch's start moves at most this often
 constexpr long kPauseCheckIntervalMs = 1000; // how often the pause flag is read
+constexpr size_t kMaxDdlExtra = 4;           // PendingRow::extra of a DDL row
 
 enum class Action : uint8_t { kInsert, kUpdate, kDelete };
 
@@ -258,11 +259,15 @@ private:
                    "AND i_id_batch >= $2::bigint",
                    {id, std::to_string(batch_id_)});
         RegistryState state = LoadRegistry(source_id_, 0);
-        // Statements skip_transaction passed over (a DDL statement chameleon refused).
-        for (const SpiRow &r : SpiQuery("SELECT t_binlog_name, i_binlog_position FROM "
-                                        "sch_chameleon.t_skipped_transactions WHERE i_id_source = $1::bigint "
-                                        "AND t_source_tx LIKE 'ddl %' AND t_binlog_name IS NOT NULL",
-                                        {id}))
+        // Statements skip_transaction passed over (a DDL statement chameleon refused), in batches
+        // still there: the stream never goes back before the open batch.
+        for (const SpiRow &r :
+             SpiQuery("SELECT t_binlog_name, i_binlog_position FROM "
+                      "sch_chameleon.t_skipped_transactions skip WHERE i_id_source = $1::bigint "
+                      "AND t_source_tx LIKE 'ddl %' AND t_binlog_name IS NOT NULL AND EXISTS ("
+                      "SELECT 1 FROM sch_chameleon.t_replica_batch bat WHERE bat.i_id_batch = "
+                      "skip.i_id_batch AND bat.i_id_source = $1::bigint)",
+                      {id}))
             skipped_ddl_.insert({r[0].value_or(""), std::stoull(r[1].value_or("0"))});
         CommitWorkerTransaction();
 
@@ -488,6 +493,11 @@ private:
             CheckPause();
     }
 
+    // Where a statement is, as the log and the registry record it (file:end position).
+    static std::string At(const binlog::BinlogReader &reader) {
+        return reader.File() + ":" + std::to_string(reader.Position());
+    }
+
     // A DDL statement (a query event), translated against the registry as the stream has left it.
     // The tables it changes get their new definition (a version recorded in the open batch's
     // transaction) and the rows after it decode with that; the statement goes into the log, where the
@@ -495,11 +505,6 @@ private:
     // before and after it. A statement that cannot be read or translated stops the replicated tables
     // it names (on_error_ddl: table) or the source (on_error_ddl: source); skip_transaction passes
     // over it.
-    // Where a statement is, as the log and the registry record it (file:end position).
-    static std::string At(const binlog::BinlogReader &reader) {
-        return reader.File() + ":" + std::to_string(reader.Position());
-    }
-
     void OnDdl(const binlog::BinlogReader &reader) {
         const binlog::QueryEvent &q = reader.Query();
         const std::string sql(q.query);
@@ -510,19 +515,18 @@ private:
             PassOver(reader, sql);
             return;
         }
+        // A statement the copy of a table it names already holds (before the table's copy point) is
+        // passed: the registry has the table as copied, after it.
+        for (const auto &named : NamedTables(sql, db, registry_, source_)) {
+            auto it = tables_.find(named);
+            if (it != tables_.end() && it->second.has_point &&
+                binlog::CompareBinlogPositions(reader.File(), reader.Position(), it->second.point_file,
+                                               it->second.point_pos) <= 0)
+                return;
+        }
         const ddl::translate::Context ctx = DdlContext(source_, &registry_, ddl_types_, db);
         const std::vector<ddl::translate::Translation> translations =
             ddl::translate::TranslateText(sql, ctx, ParseOptionsOf(sql_mode));
-        // A statement the copy of a table already holds (before the table's copy point) is passed.
-        for (const ddl::translate::Translation &t : translations) {
-            for (const ddl::translate::TableChange &c : t.changes) {
-                auto it = tables_.find({c.schema, c.table});
-                if (it != tables_.end() && it->second.has_point &&
-                    binlog::CompareBinlogPositions(reader.File(), reader.Position(), it->second.point_file,
-                                                   it->second.point_pos) <= 0)
-                    return;
-            }
-        }
         bool log = false;
         for (const ddl::translate::Translation &t : translations) {
             if (t.outcome == ddl::translate::Outcome::kIgnored)
@@ -926,13 +930,17 @@ private:
                     set(3, PointerGetDatum(
                                cstring_to_text_with_len(r.db.data(), static_cast<int>(r.db.size()))));
                     set(4, ObjectIdGetDatum(actions[3]));
-                    std::vector<Datum> info = {CStringGetTextDatum(std::to_string(r.sql_mode).c_str()),
-                                               CStringGetTextDatum(style)};
-                    for (const std::string &e : r.extra)
-                        info.push_back(
-                            PointerGetDatum(cstring_to_text_with_len(e.data(), static_cast<int>(e.size()))));
-                    set(9, PointerGetDatum(construct_array(info.data(), static_cast<int>(info.size()),
-                                                           TEXTOID, -1, false, TYPALIGN_INT)));
+                    // No C++ object with a destructor here: an error longjmps out of this frame.
+                    Datum info[2 + kMaxDdlExtra];
+                    int ninfo = 0;
+                    char mode[32];
+                    snprintf(mode, sizeof mode, "%llu", static_cast<unsigned long long>(r.sql_mode));
+                    info[ninfo++] = CStringGetTextDatum(mode);
+                    info[ninfo++] = CStringGetTextDatum(style);
+                    for (size_t e = 0; e < r.extra.size() && e < kMaxDdlExtra; ++e)
+                        info[ninfo++] = PointerGetDatum(
+                            cstring_to_text_with_len(r.extra[e].data(), static_cast<int>(r.extra[e].size())));
+                    set(9, PointerGetDatum(construct_array(info, ninfo, TEXTOID, -1, false, TYPALIGN_INT)));
                     set(12, PointerGetDatum(
                                 cstring_to_text_with_len(r.query.data(), static_cast<int>(r.query.size()))));
                     set(5, file_datum);

@@ -23,6 +23,7 @@
 #include "ddl/pg_text.hpp"
 #include "ddl/table_ddl.hpp"
 #include "ddl/translate/translate.hpp"
+#include "mysql/binlog/position.hpp"
 
 #include "pg/guard.hpp"
 #include "pg/copy/common.hpp"
@@ -508,6 +509,23 @@ private:
             postgis_ =
                 SpiQueryValue("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'postgis'").has_value();
         }
+        // A statement the copy of a table it names already holds (sync_tables after it was read):
+        // passed, as the read worker passes the statements before a table's copy point.
+        for (const auto &named : NamedTables(sql, db, registry_, source_)) {
+            const auto pg = PgNameOf(named.first, named.second);
+            std::vector<SpiRow> point = SpiQuery(
+                "SELECT t_binlog_name, i_binlog_position FROM sch_chameleon.t_replica_tables WHERE "
+                "i_id_source = "
+                "$1::bigint AND v_schema_name = $2 AND v_table_name = $3 AND t_binlog_name IS NOT NULL",
+                {std::to_string(source_id_), pg.first, pg.second});
+            if (!point.empty() && row.binlog_file != nullptr &&
+                mysql::binlog::CompareBinlogPositions(
+                    row.binlog_file, static_cast<uint64_t>(row.binlog_position), *point[0][0],
+                    std::stoull(point[0][1].value_or("0"))) <= 0) {
+                ++skipped_;
+                return;
+            }
+        }
         CloseTargets();
         last_target_ = nullptr;
         ddl::translate::Context ctx =
@@ -523,6 +541,21 @@ private:
                           "ON n.oid = t.typnamespace WHERE n.nspname = $1",
                           {pg_schema}))
                 names.Type(r[0].value_or(""));
+        };
+        ctx.index_name = [](const std::string &pg_schema, const std::string &pg_table,
+                            const std::string &index) {
+            return ExistingIndexName(pg_schema, pg_table, index);
+        };
+        // The enum type a column has now (the copy may have named it enum_t_c_2 in a crowded schema).
+        ctx.enum_type_name = [](const std::string &pg_schema, const std::string &pg_table,
+                                const std::string &column) {
+            SpiValue type = SpiQueryValue(
+                "SELECT t.typname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = "
+                "a.atttypid "
+                "WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attname = $2 AND NOT a.attisdropped AND "
+                "t.typtype = 'e'",
+                {ddl::QualifiedName(pg_schema, pg_table), column});
+            return type ? *type : ddl::EnumTypeName(pg_table, column);
         };
         const std::vector<ddl::translate::Translation> translations =
             ddl::translate::TranslateText(sql, ctx, ParseOptionsOf(sql_mode));
@@ -581,6 +614,48 @@ private:
             registry_.Put(std::move(definition));
         RefreshTargets();
         ++ddl_;
+    }
+
+    // The PostgreSQL index that holds MySQL index `index` of table pg_schema.pg_table. Index names
+    // are unique per PostgreSQL schema, so the copy and earlier DDL may have named it otherwise
+    // than MySQL (table_index, a _2 suffix), and a renamed table keeps its indexes' names: the
+    // primary key is the table's primary key, another index the one of that table named after it.
+    static std::string ExistingIndexName(const std::string &pg_schema, const std::string &pg_table,
+                                         const std::string &index) {
+        std::vector<SpiRow> rows =
+            SpiQuery("SELECT c.relname, i.indisprimary FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+                     "ON c.oid = "
+                     "i.indexrelid WHERE i.indrelid = pg_catalog.to_regclass($1) ORDER BY c.relname",
+                     {ddl::QualifiedName(pg_schema, pg_table)});
+        if (index == "PRIMARY") {
+            for (const SpiRow &r : rows) {
+                if (r[1] == SpiValue("t"))
+                    return r[0].value_or("");
+            }
+            return ddl::PrimaryKeyName(pg_table);
+        }
+        const std::string cut = ddl::TruncateUtf8(index, 30);
+        for (const SpiRow &r : rows) {
+            if (r[0] == SpiValue(index))
+                return index;
+        }
+        for (const SpiRow &r : rows) {
+            // <table>_<index>, <table>_<index>_2, <index>_2 ... (the table part may be an older name).
+            const std::string name = r[0].value_or("");
+            size_t end = name.size();
+            while (end > 0 && name[end - 1] >= '0' && name[end - 1] <= '9')
+                --end;
+            if (end < name.size() && end > 0 && name[end - 1] == '_')
+                --end;
+            else
+                end = name.size();
+            const std::string stem = name.substr(0, end);
+            if (stem == index ||
+                (stem.size() > cut.size() && stem.compare(stem.size() - cut.size(), cut.size(), cut) == 0 &&
+                 stem[stem.size() - cut.size() - 1] == '_'))
+                return name;
+        }
+        return index.size() <= 63 ? index : ddl::TruncateUtf8(pg_table, 30) + "_" + cut;
     }
 
     // The PostgreSQL (schema, table) of MySQL table schema.table under the source's mappings.

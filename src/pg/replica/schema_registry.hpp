@@ -2,8 +2,8 @@
 // replicated table, one row per version, by binlog coordinates. The copy records the definitions it
 // copied; the read worker records what each DDL statement leaves, in the transaction of the batch
 // that holds the statement, and decodes the rows after it with it; the replay worker translates
-// each statement against the versions older than its batch. See the DDL section of
-// src/pg/replica/README.md.
+// each statement against the versions older than its batch. README.md, "DDL replication", says
+// what a user sees of it.
 #pragma once
 
 #include "ddl/mysql_schema.hpp"
