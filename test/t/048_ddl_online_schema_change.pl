@@ -68,7 +68,7 @@ sub writer_goes_on {
 # another (an insert, an update of an older row, every fifth time a delete), paced by 10 ms so that
 # the 2-core machine keeps up, until its stop file exists. The gh-ost writer also applies its changes
 # to the ghost table (error 1146 while it does not exist: before it is made and after the swap; the
-# client goes on with --force, and those are the only errors allowed).
+# client goes on with --force, and those and InnoDB deadlocks are the only errors allowed).
 sub writer_sql {
     my ($table) = @_;
     my $sql = qq{SET \@i = \@i + 1;
@@ -124,9 +124,12 @@ sub stop_writer {
     is($? >> 8, 0, "$table: the writer ended");
     open($fh, '<', "$w->{base}.err") or die "cannot read $w->{base}.err: $!";
     # (--force echoes each failed statement between dashes: the ERROR lines are what counts.)
-    my @errors = grep { /^ERROR/ && !/^ERROR 1146 \(42S02\) at line \d+: Table 'app\._t_gho' doesn't exist$/ } <$fh>;
+    # InnoDB deadlocks against the chunk copy (LOCK IN SHARE MODE) happen with the real tools too
+    # (the application retries): MySQL rolls that transaction back, which the binlog reflects.
+    my @errors = grep { /^ERROR/ && !/^ERROR 1146 \(42S02\) at line \d+: Table 'app\._t_gho' doesn't exist$/
+                        && !/^ERROR 1213 \(40001\)/ } <$fh>;
     close($fh);
-    is(join('', @errors), '', "$table: the writer met no error (but the ghost table's absence)");
+    is(join('', @errors), '', "$table: the writer met no error (but the ghost table's absence, and InnoDB deadlocks)");
 }
 
 # ---------------------------------------------------------------- gh-ost
