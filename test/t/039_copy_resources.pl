@@ -1,0 +1,128 @@
+# The copy's resources (issue 9, item 9), against a real MariaDB: with on_error_copy: skip, 250,000
+# rows nearly all discarded keep the copy worker's memory flat (its memory contexts, logged by
+# pg_log_backend_memory_contexts, sampled early and late in the load), every discarded row is in
+# t_discarded_rows and the good rows equal MySQL's value by value; a skip-mode load of many batches
+# keeps only a few subtransaction XIDs in its transaction (PGPROC caches 64; past that every
+# snapshot in the cluster reads pg_subtrans).
+use strict;
+use warnings;
+
+use ChameleonTest;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(time);
+
+my $mysql = start_mariadb();
+my $node = chameleon_node('resources');
+
+$mysql->sql(q{
+    SET SESSION sql_mode = 'ALLOW_INVALID_DATES';
+    CREATE DATABASE res;
+    CREATE TABLE res.t (id INT PRIMARY KEY, v VARCHAR(40), d DATE);
+    INSERT INTO res.t SELECT seq,
+        CASE WHEN seq % 1000 IN (0, 500) THEN CONCAT('good ', seq) ELSE CONCAT('bad', CHAR(0), seq) END,
+        CASE WHEN seq % 1000 = 500 THEN '2021-02-30' ELSE '2021-03-01' END
+      FROM res.seq_1_to_250000;
+    CREATE TABLE res.many (id INT PRIMARY KEY, d DATE);
+    INSERT INTO res.many SELECT seq, CASE WHEN seq = 77777 THEN '2021-02-30' ELSE '2021-03-01' END
+      FROM res.seq_1_to_150000;
+});
+
+my $conn = db_conn_yaml($mysql);
+write_config($node, 'default', <<"YAML");
+sources:
+  mem:
+    type: mysql
+$conn    schema_mappings:
+      res: res_mem
+    limit_tables: [res.t]
+    on_error_copy: skip
+    copy_jobs: 1
+  many:
+    type: mysql
+$conn    schema_mappings:
+      res: res_many
+    limit_tables: [res.many]
+    on_error_copy: skip
+    copy_jobs: 1
+YAML
+$node->safe_psql('postgres', "SELECT chameleon.add_source(s) FROM unnest(ARRAY['mem', 'many']) s");
+
+# The total of the memory contexts of backend `pid`, as pg_log_backend_memory_contexts logs it.
+sub context_total {
+    my ($pid) = @_;
+    my $offset = -s $node->logfile;
+    $node->safe_psql('postgres', "SELECT pg_log_backend_memory_contexts($pid)");
+    my $deadline = time + 30;
+    while (time < $deadline) {
+        my $log = slurp_file($node->logfile, $offset);
+        return $1 if $log =~ /\[$pid\][^\n]*LOG:  Grand total: (\d+) bytes/;
+        select(undef, undef, undef, 0.05);
+    }
+    return undef;
+}
+
+sub rows_seen {
+    my ($source) = @_;
+    return $node->safe_psql('postgres',
+        "SELECT coalesce(max(rows_copied), 0) || ' ' || coalesce(max(pid), 0) FROM sch_chameleon.v_progress "
+        . "WHERE source = '$source' AND table_name IS NOT NULL");
+}
+
+# ---- 250,000 rows, nearly all discarded: the worker's memory stays flat ----
+my $bg = $node->background_psql('postgres', on_error_stop => 0);
+my $start = time;
+$bg->query_until(qr/started/, "\\echo started\nSELECT chameleon.init_replica('mem');\n");
+my (@samples, $pid);
+for my $at (25000, 200000) {
+    my ($rows, $worker) = (0, 0);
+    while (time - $start < 120) {
+        ($rows, $worker) = split / /, rows_seen('mem');
+        last if $rows >= $at;
+        select(undef, undef, undef, 0.02);
+    }
+    $pid //= $worker;
+    my $total = $worker ? context_total($worker) : undef;
+    note "after $rows rows: the copy worker's memory contexts hold " . ($total // 'unknown') . ' bytes';
+    push @samples, $total;
+}
+$bg->{stderr} = '';
+my $out = $bg->query_until(qr/done/, "\\echo done\n");
+like($out, qr/init_replica of source "mem": 1 table, 250 rows in .*, 249750 rows discarded/, 'the copy in skip mode completes')
+  or diag $bg->{stderr};
+ok(defined $samples[0] && defined $samples[1], 'the copy worker\'s memory was sampled twice during the load');
+my $growth = ($samples[1] // 0) - ($samples[0] // 0);
+note "memory growth between the samples: $growth bytes";
+cmp_ok($growth, '<', 8 << 20, 'the worker\'s memory stays flat while rows are discarded (less than 8 MB over 175,000 rows)');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM sch_chameleon.t_discarded_rows WHERE v_schema_name = 'res_mem'}),
+    '249750', 'every discarded row is in t_discarded_rows');
+is($node->safe_psql('postgres', q{SELECT count(*) FROM sch_chameleon.t_discarded_rows WHERE v_schema_name = 'res_mem'
+      AND t_row_data::jsonb ->> 'error' LIKE 'date/time field value out of range%'}),
+    '250', 'the rows PostgreSQL refused among them, with their error');
+is($node->safe_psql('postgres', q{SELECT string_agg(concat_ws('|', id, v, d), E'\n' ORDER BY id) FROM res_mem.t}),
+    $mysql->sql(q{SELECT CONCAT_WS('|', id, v, d) FROM res.t WHERE id % 1000 = 0 ORDER BY id}),
+    'the good rows equal MySQL\'s, value by value');
+
+# ---- a skip-mode load of many batches keeps few subtransaction XIDs ----
+$node->safe_psql('postgres', "ALTER SYSTEM SET log_min_messages = debug1; SELECT pg_reload_conf()");
+my $offset = -s $node->logfile;
+$bg->query_until(qr/started/, "\\echo started\nSELECT chameleon.init_replica('many');\n");
+$out = $bg->query_until(qr/done/, "\\echo done\n");
+$node->safe_psql('postgres', "ALTER SYSTEM RESET log_min_messages; SELECT pg_reload_conf()");
+like($out, qr/init_replica of source "many": 1 table, 149999 rows in .*, 1 rows discarded/, 'a skip-mode copy of 15 batches');
+my $log = slurp_file($node->logfile, $offset);
+ok($log =~ /skip-mode load of `res`\.`many`: (\d+) batches, (\d+) kept in their subtransactions, (\d+) loaded again in the table's transaction, (\d+) subtransaction XIDs held, overflowed (\w+)/,
+    'the load says how it used subtransactions');
+my ($batches, $kept, $again, $held, $overflowed) = ($1 // 0, $2 // 0, $3 // 0, $4 // 99, $5 // '');
+cmp_ok($batches, '>=', 15, "$batches batches");
+cmp_ok($held, '<=', 8, "at most 8 subtransaction XIDs held by the table's transaction ($held)");
+is($overflowed, 'no', 'the subtransaction cache never overflowed');
+is($kept + $again, $batches, "the others were loaded in the table's transaction ($kept kept, $again again)");
+is($node->safe_psql('postgres', q{SELECT count(*) || ' ' || count(DISTINCT id) || ' ' || min(id) || ' ' || max(id) || ' ' || bool_and(d = '2021-03-01')::int FROM res_many.many}),
+    '149999 149999 1 150000 1', 'every good row once, value by value');
+is($node->safe_psql('postgres', q{SELECT t_row_data::jsonb ->> 'key' FROM sch_chameleon.t_discarded_rows WHERE v_schema_name = 'res_many'}),
+    '(id)=(77777)', 'the bad row is discarded');
+
+$bg->quit;
+
+done_testing();
