@@ -3,7 +3,8 @@
 # pg_log_backend_memory_contexts, sampled early and late in the load), every discarded row is in
 # t_discarded_rows and the good rows equal MySQL's value by value; a skip-mode load of many batches
 # keeps only a few subtransaction XIDs in its transaction (PGPROC caches 64; past that every
-# snapshot in the cluster reads pg_subtrans).
+# snapshot in the cluster reads pg_subtrans); a session whose copy workers cannot start fails as
+# often as it is asked, never FATAL (a before_shmem_exit slot leaked each time, 20 a process).
 use strict;
 use warnings;
 
@@ -124,5 +125,26 @@ is($node->safe_psql('postgres', q{SELECT t_row_data::jsonb ->> 'key' FROM sch_ch
     '(id)=(77777)', 'the bad row is discarded');
 
 $bg->quit;
+
+# ---- copy workers that cannot start ----
+my $starved = chameleon_node('starved', conf => ['max_worker_processes = 0']);
+write_config($starved, 'default', <<"YAML");
+sources:
+  many:
+    type: mysql
+$conn    schema_mappings:
+      res: res_many
+    limit_tables: [res.many]
+YAML
+$starved->safe_psql('postgres', "SELECT chameleon.add_source('many')");
+my $err = '';
+$starved->psql('postgres', join('', map { "SELECT chameleon.init_replica('many');\n" } 1 .. 24) . "SELECT 'alive';\n",
+    stdout => \$out, stderr => \$err, on_error_stop => 0);
+is(scalar(() = $err =~ /ERROR:  could not start a copy worker/g), 24, 'each of 24 runs in one session fails to start its leader')
+  or diag $err;
+unlike($err, qr/FATAL/, 'and the session survives them');
+is($out, 'alive', 'the session is still there');
+is($starved->safe_psql('postgres', "SELECT enm_status FROM sch_chameleon.t_sources WHERE t_source = 'many'"), 'ready',
+    'the source is as it was');
 
 done_testing();

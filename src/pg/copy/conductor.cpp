@@ -539,9 +539,12 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
 // ---------------------------------------------------------------------------------------------
 // Running
 
-// What the exit callback needs if this backend dies (FATAL) in the middle of a run.
+// What the exit callback needs if this backend dies (FATAL) in the middle of a run. The callback is
+// registered once per backend (before_shmem_exit has 20 slots a process, and a slot can only be
+// given back while it is the latest one) and does nothing while no run is under way.
 struct ConductorGlobals {
     CopyRunShared *run = nullptr;
+    bool exit_callback = false;
 };
 ConductorGlobals conductor;
 
@@ -701,8 +704,11 @@ void Conductor::Launch() {
             RegistryAvailable() ? "" : "Add chameleon to shared_preload_libraries and restart the server.");
     }
 
+    if (!conductor.exit_callback) {
+        PgCall([] { before_shmem_exit(ConductorExitCallback, (Datum)0); });
+        conductor.exit_callback = true;
+    }
     conductor.run = run_;
-    PgCall([] { before_shmem_exit(ConductorExitCallback, (Datum)0); });
 
     handles_.assign(kMaxCopyWorkers, nullptr);
     death_reported_.assign(kMaxCopyWorkers, false);
@@ -940,10 +946,8 @@ std::string Conductor::Summary() {
 
 std::string Conductor::Run() {
     std::string result;
-    bool registered_exit = false;
     try {
         Launch();
-        registered_exit = true;
         Wait();
         const RunPhase phase = static_cast<RunPhase>(pg_atomic_read_u32(&run_->phase));
         bool has_error = false;
@@ -972,8 +976,6 @@ std::string Conductor::Run() {
         result = Summary();
     } catch (...) {
         conductor.run = nullptr;
-        if (registered_exit)
-            PgCall([] { cancel_before_shmem_exit(ConductorExitCallback, (Datum)0); });
         if (registry_slot_ >= 0)
             ReleaseRegistrySlot(registry_slot_, run_id_);
         if (seg_ != nullptr)
@@ -981,7 +983,6 @@ std::string Conductor::Run() {
         throw;
     }
     conductor.run = nullptr;
-    PgCall([] { cancel_before_shmem_exit(ConductorExitCallback, (Datum)0); });
     ReleaseRegistrySlot(registry_slot_, run_id_);
     PgCall([&] { dsm_detach(seg_); });
     return result;
