@@ -4,7 +4,8 @@
 # t_discarded_rows and the good rows equal MySQL's value by value; a skip-mode load of many batches
 # keeps only a few subtransaction XIDs in its transaction (PGPROC caches 64; past that every
 # snapshot in the cluster reads pg_subtrans); a session whose copy workers cannot start fails as
-# often as it is asked, never FATAL (a before_shmem_exit slot leaked each time, 20 a process).
+# often as it is asked, never FATAL (a before_shmem_exit slot leaked each time, 20 a process); a
+# cancel is seen at once while planning or detach_replica waits for a MySQL that does not answer.
 use strict;
 use warnings;
 
@@ -46,8 +47,15 @@ $conn    schema_mappings:
     limit_tables: [res.many]
     on_error_copy: skip
     copy_jobs: 1
+  stall:
+    type: mysql
+$conn      connect_timeout: 60
+      read_timeout: 60
+    schema_mappings:
+      res: res_stall
+    limit_tables: [res.many]
 YAML
-$node->safe_psql('postgres', "SELECT chameleon.add_source(s) FROM unnest(ARRAY['mem', 'many']) s");
+$node->safe_psql('postgres', "SELECT chameleon.add_source(s) FROM unnest(ARRAY['mem', 'many', 'stall']) s");
 
 # The total of the memory contexts of backend `pid`, as pg_log_backend_memory_contexts logs it.
 sub context_total {
@@ -124,6 +132,31 @@ is($node->safe_psql('postgres', q{SELECT count(*) || ' ' || count(DISTINCT id) |
 is($node->safe_psql('postgres', q{SELECT t_row_data::jsonb ->> 'key' FROM sch_chameleon.t_discarded_rows WHERE v_schema_name = 'res_many'}),
     '(id)=(77777)', 'the bad row is discarded');
 
+
+# ---- a cancel while MySQL does not answer ----
+# MariaDB frozen (SIGSTOP): the connection is accepted, the server's greeting never comes. The
+# planning of init_replica and detach_replica wait on their latch, so a cancel ends them at once
+# (connect_timeout and read_timeout are 60 s).
+my $mysqld = $mysql->pid;
+for my $call ("chameleon.init_replica('stall')", "chameleon.detach_replica('mem')") {
+    kill 'STOP', $mysqld;
+    $bg->query_until(qr/started/, "\\echo started\nSELECT $call;\n");
+    ok($node->poll_query_until('postgres',
+        "SELECT count(*) > 0 FROM pg_stat_activity WHERE position(\$\$$call\$\$ in query) > 0 AND pid <> pg_backend_pid() AND wait_event = 'Extension'"),
+        "$call waits for MySQL");
+    my $waiting = $node->safe_psql('postgres',
+        "SELECT pid FROM pg_stat_activity WHERE position(\$\$$call\$\$ in query) > 0 AND pid <> pg_backend_pid()");
+    my $cancelled = time;
+    $node->safe_psql('postgres', "SELECT pg_cancel_backend($waiting)");
+    $bg->{stderr} = '';
+    $bg->query_until(qr/done/, "\\echo done\n");
+    my $took = time - $cancelled;
+    kill 'CONT', $mysqld;
+    like($bg->{stderr}, qr/ERROR:  canceling statement due to user request/, "$call is cancelled");
+    cmp_ok($took, '<', 10, "promptly (not after connect_timeout or read_timeout)");
+}
+is($node->safe_psql('postgres', "SELECT string_agg(t_source || ' ' || enm_status, ', ' ORDER BY t_source) FROM sch_chameleon.t_sources "
+      . "WHERE t_source IN ('mem', 'stall')"), 'mem initialised, stall ready', 'nothing changed');
 $bg->quit;
 
 # ---- copy workers that cannot start ----

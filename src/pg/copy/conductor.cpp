@@ -22,6 +22,7 @@
 #include "pg/fmgr_util.hpp"
 #include "pg/guard.hpp"
 #include "pg/module.hpp"
+#include "pg/mysql_wait.hpp"
 #include "pg/spi_util.hpp"
 
 #include <algorithm>
@@ -116,7 +117,7 @@ std::string MappedList(const SourceRow &source) {
 void RunPreflightOrRefuse(const SourceRow &source, const config::SourceConfig &settings,
                           const std::vector<std::string> &schemas) {
     std::vector<mysql::CheckResult> checks =
-        mysql::RunPreflight(ConnectParamsOf(settings), schemas, settings.my_server_id);
+        mysql::RunPreflight(ConnectParamsOf(settings), schemas, settings.my_server_id, LatchWaiter(nullptr));
     std::string failed;
     std::string detail;
     for (const mysql::CheckResult &c : checks) {
@@ -296,7 +297,8 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
 
     RunPreflightOrRefuse(source, settings, schemas);
 
-    mysql::Connection conn = mysql::Connection::Open(ConnectParamsOf(settings));
+    // Waits on the latch: a cancel is seen while MySQL is slow to answer (not after read_timeout).
+    mysql::Connection conn = mysql::Connection::Open(ConnectParamsOf(settings), LatchWaiter(nullptr));
     std::vector<ddl::MysqlTable> tables = mysql::ReadTables(conn, schemas);
     out.gtid_bytes = mysql::ReadBinlogCoordinates(conn).gtid_set.size();
 
