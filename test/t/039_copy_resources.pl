@@ -5,7 +5,9 @@
 # keeps only a few subtransaction XIDs in its transaction (PGPROC caches 64; past that every
 # snapshot in the cluster reads pg_subtrans); a session whose copy workers cannot start fails as
 # often as it is asked, never FATAL (a before_shmem_exit slot leaked each time, 20 a process); a
-# cancel is seen at once while planning or detach_replica waits for a MySQL that does not answer.
+# cancel is seen at once while planning or detach_replica waits for a MySQL that does not answer;
+# a short MySQL wait_timeout does not end the connections a copy leaves idle (the run used to fail
+# at its end), and a control connection closed meanwhile is opened again.
 use strict;
 use warnings;
 
@@ -25,6 +27,8 @@ $mysql->sql(q{
         CASE WHEN seq % 1000 IN (0, 500) THEN CONCAT('good ', seq) ELSE CONCAT('bad', CHAR(0), seq) END,
         CASE WHEN seq % 1000 = 500 THEN '2021-02-30' ELSE '2021-03-01' END
       FROM res.seq_1_to_250000;
+    CREATE TABLE res.idle (id INT PRIMARY KEY, v VARCHAR(20));
+    INSERT INTO res.idle VALUES (1, 'one'), (2, CONCAT('t', CHAR(0), 'wo')), (3, 'three');
     CREATE TABLE res.many (id INT PRIMARY KEY, d DATE);
     INSERT INTO res.many SELECT seq, CASE WHEN seq = 77777 THEN '2021-02-30' ELSE '2021-03-01' END
       FROM res.seq_1_to_150000;
@@ -47,6 +51,13 @@ $conn    schema_mappings:
     limit_tables: [res.many]
     on_error_copy: skip
     copy_jobs: 1
+  idle:
+    type: mysql
+$conn    schema_mappings:
+      res: res_idle
+    limit_tables: [res.idle]
+    on_error_copy: skip
+    copy_jobs: 1
   stall:
     type: mysql
 $conn      connect_timeout: 60
@@ -55,7 +66,7 @@ $conn      connect_timeout: 60
       res: res_stall
     limit_tables: [res.many]
 YAML
-$node->safe_psql('postgres', "SELECT chameleon.add_source(s) FROM unnest(ARRAY['mem', 'many', 'stall']) s");
+$node->safe_psql('postgres', "SELECT chameleon.add_source(s) FROM unnest(ARRAY['mem', 'many', 'idle', 'stall']) s");
 
 # The total of the memory contexts of backend `pid`, as pg_log_backend_memory_contexts logs it.
 sub context_total {
@@ -132,6 +143,35 @@ is($node->safe_psql('postgres', q{SELECT count(*) || ' ' || count(DISTINCT id) |
 is($node->safe_psql('postgres', q{SELECT t_row_data::jsonb ->> 'key' FROM sch_chameleon.t_discarded_rows WHERE v_schema_name = 'res_many'}),
     '(id)=(77777)', 'the bad row is discarded');
 
+# ---- a short MySQL wait_timeout ----
+# The copy is held up in PostgreSQL (its discarded row waits for a lock on t_discarded_rows) for
+# longer than wait_timeout: its MySQL connections (the leader's control connection, the reader) sit
+# idle meanwhile. Then the control connection is killed, as a proxy or firewall might: the leader
+# connects again at the finish.
+$mysql->sql('SET GLOBAL wait_timeout = 2');
+my $locker = $node->background_psql('postgres');
+$locker->query_safe('BEGIN; LOCK TABLE sch_chameleon.t_discarded_rows IN SHARE MODE');
+$offset = -s $node->logfile;
+$bg->query_until(qr/started/, "\\echo started\nSELECT chameleon.init_replica('idle');\n");
+ok($node->poll_query_until('postgres',
+    q{SELECT count(*) > 0 FROM pg_stat_activity WHERE backend_type = 'chameleon copy' AND wait_event_type = 'Lock'}),
+    'the copy waits for the lock');
+sleep 5;
+my @idle = split /\n/, $mysql->sql(q{SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND = 'Sleep' ORDER BY ID});
+is(scalar(@idle), 2, 'its two MySQL connections are still there after 5 s idle with wait_timeout = 2')
+  or diag $mysql->sql('SHOW PROCESSLIST');
+$mysql->sql("KILL $idle[0]") if @idle; # the control connection, opened first
+$locker->query_safe('COMMIT');
+$bg->{stderr} = '';
+$out = $bg->query_until(qr/done/, "\\echo done\n");
+$mysql->sql('SET GLOBAL wait_timeout = 28800');
+like($out, qr/init_replica of source "idle": 1 table, 2 rows in .*, 1 rows discarded/,
+    'the copy succeeds') or diag $bg->{stderr};
+like(slurp_file($node->logfile, $offset), qr/chameleon copy worker 0: the MySQL control connection was closed while idle; connecting again/,
+    'the leader connected again for the finish');
+is($node->safe_psql('postgres', q{SELECT string_agg(id || '|' || v, ',' ORDER BY id) FROM res_idle.idle}), '1|one,3|three',
+    'with MySQL\'s rows');
+$locker->quit;
 
 # ---- a cancel while MySQL does not answer ----
 # MariaDB frozen (SIGSTOP): the connection is accepted, the server's greeting never comes. The
