@@ -96,24 +96,13 @@ SpiValue SpiQueryValue(const std::string &sql, const std::vector<SpiValue> &para
 }
 
 std::optional<std::string> SpiTryExecute(const std::string &sql) {
-    MemoryContext context = CurrentMemoryContext;
-    ResourceOwner owner = CurrentResourceOwner;
-    PgCall([] { BeginInternalSubTransaction(nullptr); });
-    std::optional<std::string> failure;
-    try {
+    std::optional<PgError> error = RunInSubtransaction([&] {
         Run(sql, {}, false);
-    } catch (const PgError &e) {
-        failure = std::string(e.what());
-    }
-    PgCall([&] {
-        if (failure.has_value())
-            RollbackAndReleaseCurrentSubTransaction();
-        else
-            ReleaseCurrentSubTransaction();
-        MemoryContextSwitchTo(context);
-        CurrentResourceOwner = owner;
+        return SubtransactionEnd::kRelease;
     });
-    return failure;
+    if (!error)
+        return std::nullopt;
+    return std::string(error->what());
 }
 
 namespace {

@@ -877,22 +877,26 @@ void Conductor::Wait() {
             ReportProgress();
             last_report = GetCurrentTimestamp();
         }
-        try {
-            PgCall([&] {
-                int rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 200,
-                                   PG_WAIT_EXTENSION);
-                if (rc & WL_LATCH_SET)
-                    ResetLatch(MyLatch);
-            });
-            if (cancel == nullptr)
+        PgCall([&] {
+            int rc =
+                WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 200, PG_WAIT_EXTENSION);
+            if (rc & WL_LATCH_SET)
+                ResetLatch(MyLatch);
+        });
+        if (cancel == nullptr) {
+            // Interrupts are taken in a subtransaction: a cancel (or a statement timeout) is an error
+            // this loop carries on after, waiting for the workers to clean up, then re-raises.
+            std::optional<PgError> interrupted = RunInSubtransaction([] {
                 PgCall([] { CHECK_FOR_INTERRUPTS(); });
-        } catch (const PgError &e) {
-            // Cancelled (or a statement timeout): the workers clean up, then the error is re-raised.
-            cancel = std::make_unique<PgError>(e.Data());
-            cancel_time = GetCurrentTimestamp();
-            RequestRunAbort(run_, AbortReason::kCancel);
-            SignalWorkers(run_, SIGINT);
-            signalled_ = true;
+                return SubtransactionEnd::kRelease;
+            });
+            if (interrupted) {
+                cancel = std::make_unique<PgError>(*interrupted);
+                cancel_time = GetCurrentTimestamp();
+                RequestRunAbort(run_, AbortReason::kCancel);
+                SignalWorkers(run_, SIGINT);
+                signalled_ = true;
+            }
         }
     }
     if (cancel != nullptr && Committed()) {

@@ -22,6 +22,8 @@
 //    and loaded again, identical, in the table's transaction itself, where it has just been shown
 //    to load. Only a failure that does not repeat (out of memory, a lock timeout) can fail there,
 //    and it fails the table like any error of the streaming load.
+// Each attempt runs through RunInSubtransaction (pg/guard.hpp), the one way this code carries on
+// after a PostgreSQL error.
 #include "pg/copy/load.hpp"
 
 #include "common/error.hpp"
@@ -652,47 +654,34 @@ LoadResult LoadInBatches(const LoadRequest &request) {
             continue;
         ++batches;
         for (;;) {
-            MemoryContext context = CurrentMemoryContext;
-            ResourceOwner owner = CurrentResourceOwner;
-            PgCall([] { BeginInternalSubTransaction(nullptr); });
             feeder.StartBatch(&text, &lines);
             CopyHandles h;
             uint64 processed = 0;
-            bool failed = false;
             CopyFailure failure;
-            std::string message;
-            try {
-                BeginCopy(table, h, true);
-                feeder.SetCopyState(h.cstate);
-                processed = PgCall([&] { return CopyFrom(h.cstate); });
-                EndCopy(h);
-            } catch (const PgError &e) {
-                failed = true;
-                failure = ReadFailure(h.cstate);
-                message = e.Data()->message != nullptr ? e.Data()->message : "error";
-                if (failure.lineno == 0 || failure.lineno > lines.size()) {
-                    // Not a row's fault (lock, permission...): give up like the streaming load.
-                    PgCall([&] {
-                        RollbackAndReleaseCurrentSubTransaction();
-                        MemoryContextSwitchTo(context);
-                        CurrentResourceOwner = owner;
+            bool keep = false;
+            std::optional<PgError> error;
+            {
+                // What the attempt allocates in the caller's context, and its error, go with the
+                // reset of `scratch` below.
+                ContextScope in(scratch);
+                error = RunInSubtransaction([&] {
+                    BeginCopy(table, h, true);
+                    feeder.SetCopyState(h.cstate);
+                    try {
+                        processed = PgCall([&] { return CopyFrom(h.cstate); });
+                    } catch (const PgError &) {
+                        failure = ReadFailure(h.cstate); // COPY's state goes with the rollback
+                        throw;
+                    }
+                    EndCopy(h);
+                    // The subtransaction's XID is in MyProc's cache (count) from its first row on.
+                    keep = PgCall([] {
+                        return !MyProc->subxidStatus.overflowed && MyProc->subxidStatus.count <= kKeptSubxids;
                     });
-                    throw EnrichCopyError(e, request, feeder, failure);
-                }
+                    return keep ? SubtransactionEnd::kRelease : SubtransactionEnd::kRollback;
+                });
             }
-            if (!failed) {
-                // The subtransaction's XID is in MyProc's cache (count) from its first row on.
-                const bool keep = PgCall([] {
-                    return !MyProc->subxidStatus.overflowed && MyProc->subxidStatus.count <= kKeptSubxids;
-                });
-                PgCall([&] {
-                    if (keep)
-                        ReleaseCurrentSubTransaction();
-                    else
-                        RollbackAndReleaseCurrentSubTransaction();
-                    MemoryContextSwitchTo(context);
-                    CurrentResourceOwner = owner;
-                });
+            if (!error) {
                 if (keep) {
                     ++kept;
                 } else {
@@ -708,24 +697,23 @@ LoadResult LoadInBatches(const LoadRequest &request) {
                         throw EnrichCopyError(e, request, feeder, ReadFailure(h.cstate));
                     }
                     EndCopy(h);
-                    PgCall([&] { MemoryContextReset(scratch); });
                 }
+                PgCall([&] { MemoryContextReset(scratch); });
                 result.rows += processed;
                 for (const BatchLine &l : lines)
                     result.nul_stripped += l.skipped ? 0 : l.nul_stripped; // discarded rows store nothing
                 break;
             }
+            // Not a row's fault (lock, permission...): give up like the streaming load.
+            if (failure.lineno == 0 || failure.lineno > lines.size())
+                throw EnrichCopyError(*error, request, feeder, failure);
+            const std::string message = error->Data()->message != nullptr ? error->Data()->message : "error";
             std::string key;
             uint64 row_number = 0;
             size_t index = 0;
-            bool known = feeder.LineKey(failure.lineno, key, row_number, &index);
-            PgCall([&] {
-                RollbackAndReleaseCurrentSubTransaction();
-                MemoryContextSwitchTo(context);
-                CurrentResourceOwner = owner;
-            });
-            if (!known)
+            if (!feeder.LineKey(failure.lineno, key, row_number, &index))
                 throw Error("copy of MySQL table " + TableDisplay(table) + " failed: " + message);
+            PgCall([&] { MemoryContextReset(scratch); }); // the error's data
             lines[index].skipped = true;
             std::string reason = message;
             if (!failure.column.empty())
