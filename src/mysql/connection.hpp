@@ -118,7 +118,8 @@ public:
     // 2013); read_timeout bounds each later read (a stuck query fails after read_timeout, errno
     // 2013, no retries). Host name resolution is not bounded by either. A refused port fails at
     // once with errno 2002 and libmariadb's text "Can't connect to server on 'HOST' (115)"
-    // (it reports EINPROGRESS, not ECONNREFUSED).
+    // (it reports EINPROGRESS, not ECONNREFUSED; with a waiter, non-blocking, it reports 111,
+    // ECONNREFUSED).
     static Connection Open(const ConnectParams &params);
     // The same, in non-blocking mode: the connect and every later query and row read wait through
     // `waiter` (what it throws, a cancellation, abandons the connection and is thrown from here).
