@@ -18,10 +18,10 @@
 //  - subtransaction XIDs: a released subtransaction's XID stays in the transaction (and in PGPROC's
 //    cache of 64, past which every snapshot in the cluster reads pg_subtrans) until the top-level
 //    commit. A batch that loaded cleanly is kept in its subtransaction only while the transaction
-//    holds fewer than kKeptSubxids of them; after that it is rolled back (its XID leaves the cache)
-//    and loaded again, identical, in the table's transaction itself, where it has just been shown
-//    to load. Only a failure that does not repeat (out of memory, a lock timeout) can fail there,
-//    and it fails the table like any error of the streaming load.
+//    holds at most kKeptSubxids of them, its own included; after that it is rolled back (its XID
+//    leaves the cache) and loaded again, identical, in the table's transaction itself, where it has
+//    just been shown to load. Only a failure that does not repeat (out of memory, a lock timeout)
+//    can fail there, and it fails the table like any error of the streaming load.
 // Each attempt runs through RunInSubtransaction (pg/guard.hpp), the one way this code carries on
 // after a PostgreSQL error.
 #include "pg/copy/load.hpp"
