@@ -187,7 +187,7 @@ for my $call ("chameleon.init_replica('stall')", "chameleon.detach_replica('mem'
     my $waiting = $node->safe_psql('postgres',
         "SELECT pid FROM pg_stat_activity WHERE position(\$\$$call\$\$ in query) > 0 AND pid <> pg_backend_pid()");
     my $cancelled = time;
-    $node->safe_psql('postgres', "SELECT pg_cancel_backend($waiting)");
+    $node->psql('postgres', "SELECT pg_cancel_backend(" . ($waiting || 0) . ")");
     $bg->{stderr} = '';
     $bg->query_until(qr/done/, "\\echo done\n");
     my $took = time - $cancelled;
