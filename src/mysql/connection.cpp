@@ -125,8 +125,20 @@ Connection Connection::Open(const ConnectParams &params, IoWaiter waiter) {
         throw Error("could not set the options of a MySQL connection to " + endpoint,
                     sqlstate::kInternalError);
     }
-    if (mysql_real_connect(m, params.host.c_str(), params.user.c_str(), params.password.c_str(), nullptr,
-                           static_cast<unsigned int>(params.port), nullptr, 0) == nullptr) {
+    MYSQL *connected = nullptr;
+    if (waiter) {
+        // Non-blocking: the wait for the server's greeting goes through the waiter too.
+        conn.waiter_ = waiter;
+        int status = mysql_real_connect_start(&connected, m, params.host.c_str(), params.user.c_str(),
+                                              params.password.c_str(), nullptr,
+                                              static_cast<unsigned int>(params.port), nullptr, 0);
+        while (status != 0)
+            status = mysql_real_connect_cont(&connected, m, conn.Wait(status));
+    } else {
+        connected = mysql_real_connect(m, params.host.c_str(), params.user.c_str(), params.password.c_str(),
+                                       nullptr, static_cast<unsigned int>(params.port), nullptr, 0);
+    }
+    if (connected == nullptr) {
         // mysql_error() never contains the password (the server only ever sees a scramble).
         std::string message = "could not connect to MySQL server at " + endpoint + ": " + mysql_error(m);
         unsigned int code = mysql_errno(m);

@@ -62,12 +62,7 @@ struct ServerInfo {
 // lower-cased.
 std::string NormalizeCharset(const std::string &charset);
 
-// Waits for a connection's socket while a non-blocking operation is in progress, so that the
-// caller's own event loop (PostgreSQL latches, interrupts) keeps turning. `events` holds the bits
-// below; `timeout_ms` is the time left before the connection's read/write timeout (or -1 when the
-// operation has none). Returns the bits that are ready: kWaitTimeout when the time ran out. It may
-// throw (cancellation); the operation is then abandoned and the connection must be closed.
-using IoWaiter = std::function<int(int socket, int events, int timeout_ms)>;
+// IoWaiter (preflight.hpp) waits for a connection's socket in the caller's event loop; its bits:
 inline constexpr int kWaitRead = 1;
 inline constexpr int kWaitWrite = 2;
 inline constexpr int kWaitExcept = 4;
@@ -123,9 +118,11 @@ public:
     // 2013); read_timeout bounds each later read (a stuck query fails after read_timeout, errno
     // 2013, no retries). Host name resolution is not bounded by either. A refused port fails at
     // once with errno 2002 and libmariadb's text "Can't connect to server on 'HOST' (115)"
-    // (it reports EINPROGRESS, not ECONNREFUSED).
+    // (it reports EINPROGRESS, not ECONNREFUSED; with a waiter, non-blocking, it reports 111,
+    // ECONNREFUSED).
     static Connection Open(const ConnectParams &params);
-    // The same, in non-blocking mode: every later query and row read waits through `waiter`.
+    // The same, in non-blocking mode: the connect and every later query and row read wait through
+    // `waiter` (what it throws, a cancellation, abandons the connection and is thrown from here).
     static Connection Open(const ConnectParams &params, IoWaiter waiter);
 
     Connection() = default; // not connected

@@ -710,10 +710,10 @@ std::vector<CheckResult> EvaluatePreflight(const ServerFacts &facts,
 
 std::vector<CheckResult> RunPreflight(const ConnectParams &params,
                                       const std::vector<std::string> &origin_schemas,
-                                      int64_t replica_server_id) {
+                                      int64_t replica_server_id, IoWaiter waiter) {
     Connection conn;
     try {
-        conn = Connection::Open(params);
+        conn = Connection::Open(params, std::move(waiter));
     } catch (const MysqlError &e) {
         return {ConnectionFailed(e.what(), e.ServerErrno(), false)};
     } catch (const Error &e) {

@@ -4,6 +4,7 @@
 #include "common/cpp_only.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -22,6 +23,14 @@ struct ConnectParams {
     int write_timeout = 60;   // seconds
 };
 
+// Waits for a connection's socket while a non-blocking operation is in progress, so that the
+// caller's own event loop (PostgreSQL latches, interrupts) keeps turning. `events` holds the bits
+// kWaitRead, kWaitWrite, kWaitExcept (connection.hpp); `timeout_ms` is the time left before the
+// connection's read/write timeout (or -1 when the operation has none). Returns the bits that are
+// ready: kWaitTimeout when the time ran out. It may throw (cancellation); the operation is then
+// abandoned and the connection must be closed.
+using IoWaiter = std::function<int(int socket, int events, int timeout_ms)>;
+
 struct CheckResult {
     std::string check;  // e.g. "connection", "version", "log_bin", "binlog_format", ...
     std::string status; // "ok", "failed" or "warning"
@@ -31,10 +40,11 @@ struct CheckResult {
 
 // Connects and runs every check. A connection failure gives a single "connection" row with status
 // "failed" (the other checks cannot run) — it never throws for an unreachable or refusing server, and
-// never waits longer than the connect/read timeouts.
+// never waits longer than the connect/read timeouts. With a `waiter` the queries wait through it
+// (whatever it throws, a cancellation, is thrown from here).
 std::vector<CheckResult> RunPreflight(const ConnectParams &params,
                                       const std::vector<std::string> &origin_schemas,
-                                      int64_t replica_server_id);
+                                      int64_t replica_server_id, IoWaiter waiter = {});
 
 // ---- Pure parts of the check, exposed for unit tests (no server needed) ----
 

@@ -273,6 +273,11 @@ void PrepareReaderSession(Connection &reader, int net_timeout) {
     reader.Execute("SET SESSION time_zone = '+00:00', SESSION net_read_timeout = " + t +
                    ", SESSION net_write_timeout = " + t);
     reader.Execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    KeepSessionAlive(reader);
+}
+
+void KeepSessionAlive(Connection &conn) {
+    conn.Execute("SET SESSION wait_timeout = " + std::to_string(kCopySessionIdleSeconds));
 }
 
 BinlogCoordinates SnapshotTable(Connection &control, Connection &reader, const std::string &schema,

@@ -34,9 +34,17 @@ std::vector<ddl::MysqlTable> ReadTables(Connection &conn, const std::vector<std:
 ddl::DefaultStyle DefaultStyleOf(const Connection &conn);
 
 // Session settings of a connection that reads table data: UTC time zone (TIMESTAMP values are
-// read as UTC), REPEATABLE READ, and net timeouts of `net_timeout` seconds so a slow writer on
-// our side does not make the server give up.
+// read as UTC), REPEATABLE READ, net timeouts of `net_timeout` seconds so a slow writer on
+// our side does not make the server give up, and the idle timeout of KeepSessionAlive.
 void PrepareReaderSession(Connection &reader, int net_timeout);
+
+// The seconds a copy's MySQL session may stay idle before the server closes it (wait_timeout):
+// a day, whatever the server's default. A copy leaves its connections idle for long stretches
+// (the leader's control connection through the whole copy, a reader while PostgreSQL waits for a
+// lock, a control connection holding a table lock while the table is read), and a short
+// wait_timeout used to fail the run at its end.
+inline constexpr int kCopySessionIdleSeconds = 86400;
+void KeepSessionAlive(Connection &conn);
 
 // Takes a consistent snapshot of `schema`.`table` for `reader`:
 //   lock:    FLUSH TABLES `schema`.`table` WITH READ LOCK on `control` (waits at most

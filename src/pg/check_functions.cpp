@@ -7,6 +7,7 @@
 #include "pg/fmgr_util.hpp"
 #include "pg/guard.hpp"
 #include "pg/module.hpp"
+#include "pg/mysql_wait.hpp"
 
 using namespace chameleon;
 
@@ -23,8 +24,8 @@ CHAMELEON_FUNCTION(chameleon_check_mysql) {
     const config::SourceConfig &settings = configuration.Source(source);
 
     std::vector<pg::Row> rows;
-    for (const mysql::CheckResult &result :
-         mysql::RunPreflight(pg::ConnectParamsOf(settings), schemas, settings.my_server_id)) {
+    for (const mysql::CheckResult &result : mysql::RunPreflight(
+             pg::ConnectParamsOf(settings), schemas, settings.my_server_id, pg::LatchWaiter(nullptr))) {
         rows.push_back({result.check, result.status, result.value,
                         result.hint.empty() ? std::nullopt : std::optional<std::string>(result.hint)});
     }

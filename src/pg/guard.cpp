@@ -7,7 +7,9 @@
 #include <new>
 
 extern "C" {
+#include "access/xact.h"
 #include "utils/memutils.h"
+#include "utils/resowner.h"
 }
 
 namespace chameleon::pg {
@@ -110,6 +112,42 @@ Datum RunGuarded(const char *function_name, GuardedBody body, FunctionCallInfo f
     if (failed)
         Raise(function_name, caught);
     return result;
+}
+
+std::optional<PgError> RunInSubtransaction(const std::function<SubtransactionEnd()> &body) {
+    MemoryContext context = CurrentMemoryContext;
+    ResourceOwner owner = CurrentResourceOwner;
+    PgCall([&] {
+        BeginInternalSubTransaction(nullptr);
+        // Back to the caller's context: PgCall copies an error into the context current when it is
+        // entered, and the subtransaction's is gone after a rollback.
+        MemoryContextSwitchTo(context);
+    });
+    const auto end = [&](bool release) {
+        PgCall([&] {
+            if (release)
+                ReleaseCurrentSubTransaction();
+            else
+                RollbackAndReleaseCurrentSubTransaction();
+            MemoryContextSwitchTo(context);
+            CurrentResourceOwner = owner;
+        });
+    };
+    // The catch scopes are left before PostgreSQL is called again.
+    SubtransactionEnd how = SubtransactionEnd::kRollback;
+    std::optional<PgError> error;
+    std::exception_ptr other;
+    try {
+        how = body();
+    } catch (const PgError &e) {
+        error = e;
+    } catch (...) {
+        other = std::current_exception();
+    }
+    end(!error && !other && how == SubtransactionEnd::kRelease);
+    if (other)
+        std::rethrow_exception(other);
+    return error;
 }
 
 void RunGuardedVoid(const char *function_name, void (*body)(void *), void *arg) {

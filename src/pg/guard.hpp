@@ -14,11 +14,19 @@
 //    (sub)transaction is then in an aborted state: the C++ code must only unwind and let the
 //    boundary re-raise the error; it must not call PostgreSQL again.
 //
+//  * Carrying on after a PostgreSQL error. Only two ways are correct: run the work that may fail
+//    in a subtransaction with RunInSubtransaction(), which rolls the subtransaction back on an error
+//    (as a PL/pgSQL EXCEPTION block does) and returns the error; or abort the whole transaction
+//    (AbortWorkerTransaction in a worker) and only unwind until then. Code that catches a PgError
+//    and carries on otherwise is wrong.
+//
 // A PgError that reaches RunGuarded() is re-raised with ReThrowError(), keeping its SQLSTATE,
 // message, detail, hint and context intact.
 #pragma once
 
 #include <exception>
+#include <functional>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -100,6 +108,21 @@ auto PgCall(Fn &&fn) -> decltype(fn()) {
         return result;
     }
 }
+
+// How RunInSubtransaction ends a body that did not fail: kRelease keeps its work (its XID, if it
+// got one, stays with the transaction until the top-level commit), kRollback discards it.
+enum class SubtransactionEnd { kRelease, kRollback };
+
+// "Run this in a subtransaction, or abort and only unwind": runs body() in an internal
+// subtransaction. A PostgreSQL error (a PgError) rolls the subtransaction back (its locks, memory,
+// buffers, SPI connections and resource owner released) and is returned; nullopt when the body did
+// not fail, the subtransaction then released or rolled back as body() says. Any other exception rolls
+// the subtransaction back and is rethrown. The body runs in the caller's memory context (as a
+// PL/pgSQL block does), so what it allocates there, and the returned error's data, outlive the
+// subtransaction; a body that reads PostgreSQL state the rollback frees (a COPY's current line)
+// reads it when it catches the PgError, then rethrows it. On return the caller's memory context and
+// resource owner are current again.
+std::optional<PgError> RunInSubtransaction(const std::function<SubtransactionEnd()> &body);
 
 } // namespace chameleon::pg
 

@@ -96,24 +96,13 @@ SpiValue SpiQueryValue(const std::string &sql, const std::vector<SpiValue> &para
 }
 
 std::optional<std::string> SpiTryExecute(const std::string &sql) {
-    MemoryContext context = CurrentMemoryContext;
-    ResourceOwner owner = CurrentResourceOwner;
-    PgCall([] { BeginInternalSubTransaction(nullptr); });
-    std::optional<std::string> failure;
-    try {
+    std::optional<PgError> error = RunInSubtransaction([&] {
         Run(sql, {}, false);
-    } catch (const PgError &e) {
-        failure = std::string(e.what());
-    }
-    PgCall([&] {
-        if (failure.has_value())
-            RollbackAndReleaseCurrentSubTransaction();
-        else
-            ReleaseCurrentSubTransaction();
-        MemoryContextSwitchTo(context);
-        CurrentResourceOwner = owner;
+        return SubtransactionEnd::kRelease;
     });
-    return failure;
+    if (!error)
+        return std::nullopt;
+    return std::string(error->what());
 }
 
 namespace {
@@ -134,24 +123,30 @@ void BeginWorkerTransaction() {
 }
 
 void CommitWorkerTransaction() {
+    // Leave SPI's procedure context (SPI_finish deletes it) and the transaction's (the commit deletes
+    // it) before anything can fail: PgCall copies a PostgreSQL error into the context that is current
+    // when it is entered, and the commit can raise one (deferred constraints, serialization).
+    MemoryContext safe = worker_context != nullptr ? worker_context : TopMemoryContext;
+    MemoryContextSwitchTo(safe);
     PgCall([] {
         SPI_finish();
         PopActiveSnapshot();
         CommitTransactionCommand();
-        if (worker_context != nullptr)
-            MemoryContextSwitchTo(worker_context);
     });
+    MemoryContextSwitchTo(safe);
 }
 
 void AbortWorkerTransaction() noexcept {
+    // The same for the abort, which deletes the contexts of the transaction and of SPI.
+    MemoryContext safe = worker_context != nullptr ? worker_context : TopMemoryContext;
+    MemoryContextSwitchTo(safe);
     try {
         PgCall([] {
             HOLD_INTERRUPTS();
             AbortOutOfAnyTransaction();
             RESUME_INTERRUPTS();
-            if (worker_context != nullptr)
-                MemoryContextSwitchTo(worker_context);
         });
+        MemoryContextSwitchTo(safe);
     } catch (...) {
         // Nothing more can be done; the worker exits next.
     }

@@ -29,8 +29,8 @@ std::vector<SpiRow> SpiQuery(const std::string &sql, const std::vector<SpiValue>
 // The first column of the first row, nullopt when there is no row or it is NULL.
 SpiValue SpiQueryValue(const std::string &sql, const std::vector<SpiValue> &params = {});
 
-// Runs one statement in a subtransaction; on failure the subtransaction is rolled back and the
-// error returned as "message" (nullopt on success).
+// Runs one statement in a subtransaction (RunInSubtransaction); on failure the subtransaction is
+// rolled back and the error returned as "message" (nullopt on success).
 std::optional<std::string> SpiTryExecute(const std::string &sql);
 
 // A transaction of a background worker: SetCurrentStatementStartTimestamp, StartTransactionCommand,

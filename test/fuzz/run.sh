@@ -44,11 +44,13 @@ target=${2:-all}
 fuzz_flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
 
 if [ "$target" = all ] || [ "$target" = ddl ]; then
-    ddl_srcs=("$root"/src/ddl/parser/*.cpp "$root"/src/ddl/translate/*.cpp "$root"/src/ddl/table_ddl.cpp
-              "$root"/src/ddl/type_map.cpp "$root"/src/ddl/pg_text.cpp "$root"/src/convert/*.cpp
-              "$root"/src/common/*.cpp "$root"/src/mysql/connection.cpp)
+    # Everything the translator reaches: src/ddl, the converters (and the binlog value texts they
+    # use), the configuration types.
+    ddl_srcs=("$root"/src/ddl/parser/*.cpp "$root"/src/ddl/translate/*.cpp "$root"/src/ddl/*.cpp
+              "$root"/src/convert/*.cpp "$root"/src/common/*.cpp "$root"/src/mysql/connection.cpp
+              "$root"/src/config/*.cpp ${srcs[@]})
     clang++ "${flags[@]}" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-        -o "$build/ddl_fuzz" "$root/test/fuzz/ddl_fuzz.cpp" "${ddl_srcs[@]}" -lmariadb
+        -o "$build/ddl_fuzz" "$root/test/fuzz/ddl_fuzz.cpp" "${ddl_srcs[@]}" -lmariadb -lyaml-cpp -lzstd -lz
     rm -rf "$build/corpus_ddl"
     cp -r "$root/test/fuzz/corpus_ddl" "$build/corpus_ddl"
     (cd "$build" && "$build/ddl_fuzz" "${fuzz_flags[@]}" -max_len=4096 "$build/corpus_ddl")

@@ -23,6 +23,7 @@
 #include "pg/fmgr_util.hpp"
 #include "pg/guard.hpp"
 #include "pg/module.hpp"
+#include "pg/mysql_wait.hpp"
 #include "pg/spi_util.hpp"
 
 #include <algorithm>
@@ -117,7 +118,7 @@ std::string MappedList(const SourceRow &source) {
 void RunPreflightOrRefuse(const SourceRow &source, const config::SourceConfig &settings,
                           const std::vector<std::string> &schemas) {
     std::vector<mysql::CheckResult> checks =
-        mysql::RunPreflight(ConnectParamsOf(settings), schemas, settings.my_server_id);
+        mysql::RunPreflight(ConnectParamsOf(settings), schemas, settings.my_server_id, LatchWaiter(nullptr));
     std::string failed;
     std::string detail;
     for (const mysql::CheckResult &c : checks) {
@@ -297,7 +298,8 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
 
     RunPreflightOrRefuse(source, settings, schemas);
 
-    mysql::Connection conn = mysql::Connection::Open(ConnectParamsOf(settings));
+    // Waits on the latch: a cancel is seen while MySQL is slow to answer (not after read_timeout).
+    mysql::Connection conn = mysql::Connection::Open(ConnectParamsOf(settings), LatchWaiter(nullptr));
     std::vector<ddl::MysqlTable> tables = mysql::ReadTables(conn, schemas);
     out.gtid_bytes = mysql::ReadBinlogCoordinates(conn).gtid_set.size();
 
@@ -541,9 +543,12 @@ Planned BuildPlan(const CopyRequest &request, const SourceRow &source,
 // ---------------------------------------------------------------------------------------------
 // Running
 
-// What the exit callback needs if this backend dies (FATAL) in the middle of a run.
+// What the exit callback needs if this backend dies (FATAL) in the middle of a run. The callback is
+// registered once per backend (before_shmem_exit has 20 slots a process, and a slot can only be
+// given back while it is the latest one) and does nothing while no run is under way.
 struct ConductorGlobals {
     CopyRunShared *run = nullptr;
+    bool exit_callback = false;
 };
 ConductorGlobals conductor;
 
@@ -703,8 +708,11 @@ void Conductor::Launch() {
             RegistryAvailable() ? "" : "Add chameleon to shared_preload_libraries and restart the server.");
     }
 
+    if (!conductor.exit_callback) {
+        PgCall([] { before_shmem_exit(ConductorExitCallback, (Datum)0); });
+        conductor.exit_callback = true;
+    }
     conductor.run = run_;
-    PgCall([] { before_shmem_exit(ConductorExitCallback, (Datum)0); });
 
     handles_.assign(kMaxCopyWorkers, nullptr);
     death_reported_.assign(kMaxCopyWorkers, false);
@@ -871,22 +879,26 @@ void Conductor::Wait() {
             ReportProgress();
             last_report = GetCurrentTimestamp();
         }
-        try {
-            PgCall([&] {
-                int rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 200,
-                                   PG_WAIT_EXTENSION);
-                if (rc & WL_LATCH_SET)
-                    ResetLatch(MyLatch);
-            });
-            if (cancel == nullptr)
+        PgCall([&] {
+            int rc =
+                WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 200, PG_WAIT_EXTENSION);
+            if (rc & WL_LATCH_SET)
+                ResetLatch(MyLatch);
+        });
+        if (cancel == nullptr) {
+            // Interrupts are taken in a subtransaction: a cancel (or a statement timeout) is an error
+            // this loop carries on after, waiting for the workers to clean up, then re-raises.
+            std::optional<PgError> interrupted = RunInSubtransaction([] {
                 PgCall([] { CHECK_FOR_INTERRUPTS(); });
-        } catch (const PgError &e) {
-            // Cancelled (or a statement timeout): the workers clean up, then the error is re-raised.
-            cancel = std::make_unique<PgError>(e.Data());
-            cancel_time = GetCurrentTimestamp();
-            RequestRunAbort(run_, AbortReason::kCancel);
-            SignalWorkers(run_, SIGINT);
-            signalled_ = true;
+                return SubtransactionEnd::kRelease;
+            });
+            if (interrupted) {
+                cancel = std::make_unique<PgError>(*interrupted);
+                cancel_time = GetCurrentTimestamp();
+                RequestRunAbort(run_, AbortReason::kCancel);
+                SignalWorkers(run_, SIGINT);
+                signalled_ = true;
+            }
         }
     }
     if (cancel != nullptr && Committed()) {
@@ -942,10 +954,8 @@ std::string Conductor::Summary() {
 
 std::string Conductor::Run() {
     std::string result;
-    bool registered_exit = false;
     try {
         Launch();
-        registered_exit = true;
         Wait();
         const RunPhase phase = static_cast<RunPhase>(pg_atomic_read_u32(&run_->phase));
         bool has_error = false;
@@ -974,8 +984,6 @@ std::string Conductor::Run() {
         result = Summary();
     } catch (...) {
         conductor.run = nullptr;
-        if (registered_exit)
-            PgCall([] { cancel_before_shmem_exit(ConductorExitCallback, (Datum)0); });
         if (registry_slot_ >= 0)
             ReleaseRegistrySlot(registry_slot_, run_id_);
         if (seg_ != nullptr)
@@ -983,7 +991,6 @@ std::string Conductor::Run() {
         throw;
     }
     conductor.run = nullptr;
-    PgCall([] { cancel_before_shmem_exit(ConductorExitCallback, (Datum)0); });
     ReleaseRegistrySlot(registry_slot_, run_id_);
     PgCall([&] { dsm_detach(seg_); });
     return result;

@@ -16,6 +16,7 @@
 #include "pg/fmgr_util.hpp"
 #include "pg/guard.hpp"
 #include "pg/module.hpp"
+#include "pg/mysql_wait.hpp"
 #include "pg/spi_util.hpp"
 
 #include <map>
@@ -76,7 +77,9 @@ CHAMELEON_FUNCTION(chameleon_detach_replica) {
         std::vector<std::string> origins;
         for (const auto &m : mappings)
             origins.push_back(m.first);
-        mysql::Connection conn = mysql::Connection::Open(pg::ConnectParamsOf(settings));
+        // Waits on the latch: a cancel is seen while MySQL is slow to answer.
+        mysql::Connection conn =
+            mysql::Connection::Open(pg::ConnectParamsOf(settings), pg::LatchWaiter(nullptr));
         for (const ddl::MysqlTable &mysql_table : mysql::ReadTables(conn, origins)) {
             const ddl::MysqlTable t = ddl::WithPgNames(mysql_table, settings.rename); // PostgreSQL names
             for (const ddl::MysqlForeignKey &fk : t.foreign_keys) {

@@ -11,6 +11,19 @@
 //
 // Skip mode (bad rows to t_discarded_rows): rows are converted in batches kept in memory, each
 // batch loaded in a subtransaction; a failing line is taken out and the batch loaded again.
+// Resources stay bounded however many rows are discarded or loaded:
+//  - memory: each discarded row is recorded in a memory context reset right after it (the INSERT's
+//    parameters used to stay in SPI's procedure context until the table committed: ~300 bytes a
+//    row), and a batch loaded at the top level allocates in a context reset after it;
+//  - subtransaction XIDs: a released subtransaction's XID stays in the transaction (and in PGPROC's
+//    cache of 64, past which every snapshot in the cluster reads pg_subtrans) until the top-level
+//    commit. A batch that loaded cleanly is kept in its subtransaction only while the transaction
+//    holds at most kKeptSubxids of them, its own included; after that it is rolled back (its XID
+//    leaves the cache) and loaded again, identical, in the table's transaction itself, where it has
+//    just been shown to load. Only a failure that does not repeat (out of memory, a lock timeout)
+//    can fail there, and it fails the table like any error of the streaming load.
+// Each attempt runs through RunInSubtransaction (pg/guard.hpp), the one way this code carries on
+// after a PostgreSQL error.
 #include "pg/copy/load.hpp"
 
 #include "common/error.hpp"
@@ -44,6 +57,7 @@ extern "C" {
 #include "utils/rel.h"
 #include "utils/resowner.h"
 #include "utils/snapmgr.h"
+#include "storage/proc.h"
 }
 
 namespace chameleon::pg {
@@ -54,6 +68,7 @@ constexpr uint64 kCheckEvery = 1024;          // rows between progress updates a
 constexpr uint64 kKeyLag = 4096;              // keys kept behind COPY's current line
 constexpr size_t kSkipBatchRows = 10000;      // skip mode: rows per subtransaction
 constexpr size_t kSkipBatchBytes = 16u << 20; // skip mode: bytes per subtransaction
+constexpr int kKeptSubxids = 8;               // skip mode: subtransaction XIDs a table's transaction keeps
 
 const char *InternSqlState(const std::string &state) {
     static std::mutex mutex;
@@ -186,9 +201,9 @@ std::string DescribeKey(const ddl::CopyTable &table, const std::vector<std::opti
             text += ", ";
         }
         names += table.columns[k].name;
-        text += values[i]
-                    ? convert::DescribeValue(values[i]->data(), values[i]->size(), table.columns[k].spec.kind, 64)
-                    : "NULL";
+        text += values[i] ? convert::DescribeValue(values[i]->data(), values[i]->size(),
+                                                   table.columns[k].spec.kind, 64)
+                          : "NULL";
     }
     return names + ")=" + text + ")";
 }
@@ -368,8 +383,9 @@ private:
             own_error_ = true;
             const ddl::CopyTable &t = *request_.table;
             const std::string &column = t.columns[problem.column].name;
-            std::string value = convert::DescribeValue(rows.Value(problem.column), rows.Length(problem.column),
-                                                   t.columns[problem.column].spec.kind, 100);
+            std::string value =
+                convert::DescribeValue(rows.Value(problem.column), rows.Length(problem.column),
+                                       t.columns[problem.column].spec.kind, 100);
             throw Error(
                 "copy of MySQL table " + TableDisplay(t) + " failed: " +
                     (problem.names_column ? "column " + ddl::QuoteIdent(column) + ": " : std::string()) +
@@ -558,6 +574,18 @@ LoadResult LoadStreaming(const LoadRequest &request) {
     return result;
 }
 
+// Switches to `context` for a scope; the previous context is current again however the scope ends.
+class ContextScope {
+public:
+    explicit ContextScope(MemoryContext context) : previous_(MemoryContextSwitchTo(context)) {}
+    ~ContextScope() { MemoryContextSwitchTo(previous_); }
+    ContextScope(const ContextScope &) = delete;
+    ContextScope &operator=(const ContextScope &) = delete;
+
+private:
+    MemoryContext previous_;
+};
+
 LoadResult LoadInBatches(const LoadRequest &request) {
     const ddl::CopyTable &table = *request.table;
     mysql::RowStream &rows = *request.rows;
@@ -566,6 +594,24 @@ LoadResult LoadInBatches(const LoadRequest &request) {
     LoadResult result;
     std::string text;
     std::vector<BatchLine> lines;
+    // Reset after each discarded row and after each batch loaded at the top level. A child of the
+    // transaction's context: an error unwinds without touching it, the abort deletes it.
+    MemoryContext scratch = PgCall([] {
+        return AllocSetContextCreate(CurrentMemoryContext, "chameleon skip mode", ALLOCSET_DEFAULT_SIZES);
+    });
+    // Sends a row to request.discard, whatever it allocates freed right after (not on an error: the
+    // error's data may live there; the transaction's abort frees it).
+    const auto discard = [&](const std::string &key, const std::string &reason, const std::string &row) {
+        {
+            ContextScope in(scratch);
+            request.discard(key, reason, row);
+        }
+        PgCall([&] { MemoryContextReset(scratch); });
+        ++result.discarded;
+    };
+    uint64 batches = 0;
+    uint64 kept = 0;
+    uint64 again = 0;
     bool end = false;
     while (!end) {
         text.clear();
@@ -585,7 +631,7 @@ LoadResult LoadInBatches(const LoadRequest &request) {
                 const std::string &column = table.columns[problem.column].name;
                 std::string value =
                     convert::DescribeValue(rows.Value(problem.column), rows.Length(problem.column),
-                                       table.columns[problem.column].spec.kind, 100);
+                                           table.columns[problem.column].spec.kind, 100);
                 std::string row_text;
                 for (unsigned int i = 0; i < rows.ColumnCount(); ++i) {
                     if (i > 0)
@@ -593,13 +639,12 @@ LoadResult LoadInBatches(const LoadRequest &request) {
                     row_text += rows.Value(i) == nullptr
                                     ? "\\N"
                                     : convert::DescribeValue(rows.Value(i), rows.Length(i),
-                                                         table.columns[i].spec.kind, 1000);
+                                                             table.columns[i].spec.kind, 1000);
                 }
-                request.discard(RowKey(table, rows),
-                                "column " + ddl::QuoteIdent(column) + ": " + problem.reason + " (value \"" +
-                                    value + "\")",
-                                row_text);
-                ++result.discarded;
+                discard(RowKey(table, rows),
+                        "column " + ddl::QuoteIdent(column) + ": " + problem.reason + " (value \"" + value +
+                            "\")",
+                        row_text);
                 continue;
             }
             lines.push_back(BatchLine{start, text.size() - start, RowKey(table, rows), feeder.RowsSeen(),
@@ -607,57 +652,68 @@ LoadResult LoadInBatches(const LoadRequest &request) {
         }
         if (lines.empty())
             continue;
+        ++batches;
         for (;;) {
-            MemoryContext context = CurrentMemoryContext;
-            ResourceOwner owner = CurrentResourceOwner;
-            PgCall([] { BeginInternalSubTransaction(nullptr); });
             feeder.StartBatch(&text, &lines);
             CopyHandles h;
             uint64 processed = 0;
-            bool failed = false;
             CopyFailure failure;
-            std::string message;
-            try {
-                BeginCopy(table, h, true);
-                feeder.SetCopyState(h.cstate);
-                processed = PgCall([&] { return CopyFrom(h.cstate); });
-                EndCopy(h);
-            } catch (const PgError &e) {
-                failed = true;
-                failure = ReadFailure(h.cstate);
-                message = e.Data()->message != nullptr ? e.Data()->message : "error";
-                if (failure.lineno == 0 || failure.lineno > lines.size()) {
-                    // Not a row's fault (lock, permission...): give up like the streaming load.
-                    PgCall([&] {
-                        RollbackAndReleaseCurrentSubTransaction();
-                        MemoryContextSwitchTo(context);
-                        CurrentResourceOwner = owner;
+            bool keep = false;
+            std::optional<PgError> error;
+            {
+                // What the attempt allocates in the caller's context, and its error, go with the
+                // reset of `scratch` below.
+                ContextScope in(scratch);
+                error = RunInSubtransaction([&] {
+                    BeginCopy(table, h, true);
+                    feeder.SetCopyState(h.cstate);
+                    try {
+                        processed = PgCall([&] { return CopyFrom(h.cstate); });
+                    } catch (const PgError &) {
+                        failure = ReadFailure(h.cstate); // COPY's state goes with the rollback
+                        throw;
+                    }
+                    EndCopy(h);
+                    // The subtransaction's XID is in MyProc's cache (count) from its first row on.
+                    keep = PgCall([] {
+                        return !MyProc->subxidStatus.overflowed && MyProc->subxidStatus.count <= kKeptSubxids;
                     });
-                    throw EnrichCopyError(e, request, feeder, failure);
-                }
-            }
-            if (!failed) {
-                PgCall([&] {
-                    ReleaseCurrentSubTransaction();
-                    MemoryContextSwitchTo(context);
-                    CurrentResourceOwner = owner;
+                    return keep ? SubtransactionEnd::kRelease : SubtransactionEnd::kRollback;
                 });
+            }
+            if (!error) {
+                if (keep) {
+                    ++kept;
+                } else {
+                    // The same lines again, in the table's transaction: no XID of their own.
+                    ++again;
+                    ContextScope in(scratch);
+                    feeder.StartBatch(&text, &lines);
+                    BeginCopy(table, h, true);
+                    feeder.SetCopyState(h.cstate);
+                    try {
+                        processed = PgCall([&] { return CopyFrom(h.cstate); });
+                    } catch (const PgError &e) {
+                        throw EnrichCopyError(e, request, feeder, ReadFailure(h.cstate));
+                    }
+                    EndCopy(h);
+                }
+                PgCall([&] { MemoryContextReset(scratch); });
                 result.rows += processed;
                 for (const BatchLine &l : lines)
                     result.nul_stripped += l.skipped ? 0 : l.nul_stripped; // discarded rows store nothing
                 break;
             }
+            // Not a row's fault (lock, permission...): give up like the streaming load.
+            if (failure.lineno == 0 || failure.lineno > lines.size())
+                throw EnrichCopyError(*error, request, feeder, failure);
+            const std::string message = error->Data()->message != nullptr ? error->Data()->message : "error";
             std::string key;
             uint64 row_number = 0;
             size_t index = 0;
-            bool known = feeder.LineKey(failure.lineno, key, row_number, &index);
-            PgCall([&] {
-                RollbackAndReleaseCurrentSubTransaction();
-                MemoryContextSwitchTo(context);
-                CurrentResourceOwner = owner;
-            });
-            if (!known)
+            if (!feeder.LineKey(failure.lineno, key, row_number, &index))
                 throw Error("copy of MySQL table " + TableDisplay(table) + " failed: " + message);
+            PgCall([&] { MemoryContextReset(scratch); }); // the error's data
             lines[index].skipped = true;
             std::string reason = message;
             if (!failure.column.empty())
@@ -666,11 +722,20 @@ LoadResult LoadInBatches(const LoadRequest &request) {
             std::string row_text = text.substr(lines[index].offset, lines[index].length);
             if (!row_text.empty() && row_text.back() == '\n')
                 row_text.pop_back();
-            request.discard(key, reason, row_text);
-            ++result.discarded;
+            discard(key, reason, row_text);
         }
     }
     feeder.Report(result.rows);
+    const std::string what = TableDisplay(table);
+    PgCall([&] {
+        ereport(DEBUG1, (errmsg_internal("skip-mode load of %s: " UINT64_FORMAT " batches, " UINT64_FORMAT
+                                         " kept in their subtransactions, " UINT64_FORMAT
+                                         " loaded again in the table's transaction, %d subtransaction XIDs "
+                                         "held, overflowed %s",
+                                         what.c_str(), batches, kept, again, MyProc->subxidStatus.count,
+                                         MyProc->subxidStatus.overflowed ? "yes" : "no")));
+        MemoryContextDelete(scratch);
+    });
     return result;
 }
 

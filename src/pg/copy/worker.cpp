@@ -125,6 +125,7 @@ private:
     void Message(int elevel, const std::string &text) { PostRunMessage(run_, elevel, text.c_str()); }
     void SetLocals(bool replication_role);
     void OpenMysql();
+    void RefreshControl();
     std::string StatusAfter() const;
     std::string StatusDuring() const;
     const char *Operation() const { return ddl::CopyOperationName(plan_.operation); }
@@ -153,12 +154,37 @@ void Worker::Setup() {
 }
 
 void Worker::OpenMysql() {
-    if (!control_.IsOpen())
+    if (!control_.IsOpen()) {
         control_ = mysql::Connection::Open(params_, LatchWaiter(run_));
+        mysql::KeepSessionAlive(control_);
+    }
     if (!reader_.IsOpen()) {
         reader_ = mysql::Connection::Open(params_, LatchWaiter(run_));
         mysql::PrepareReaderSession(reader_, 600);
     }
+}
+
+// Before the control connection is used after a wait of unknown length (the leader's through the
+// whole copy): a connection that something closed meanwhile (the server's wait_timeout if the
+// session's could not be raised, a proxy, a firewall) is opened again. Never while it holds a table
+// lock: only before a snapshot and at the finish.
+void Worker::RefreshControl() {
+    if (control_.IsOpen()) {
+        try {
+            control_.Execute("DO 0");
+            return;
+        } catch (const mysql::MysqlError &e) {
+            // Client errors (2006 gone away, 2013 lost...) and MySQL's 4031 (closed for inactivity)
+            // mean the connection is gone; anything else is a real error.
+            if ((e.ServerErrno() < 2000 || e.ServerErrno() >= 3000) && e.ServerErrno() != 4031)
+                throw;
+        }
+        control_.Close();
+        const std::string text = "chameleon copy worker " + std::to_string(index_) +
+                                 ": the MySQL control connection was closed while idle; connecting again";
+        PgCall([&] { ereport(LOG, (errmsg_internal("%s", text.c_str()))); });
+    }
+    OpenMysql();
 }
 
 void Worker::SetLocals(bool replication_role) {
@@ -283,6 +309,7 @@ void Worker::CopyTableBody(int t) {
     ts.copy_started = GetCurrentTimestamp();
     pg_atomic_write_u32(&ts.state, static_cast<uint32>(TableState::kSnapshot));
     OpenMysql();
+    RefreshControl();
     if (plan_.copy_data && !plan_.keep_existing_schema && !table.split_column.empty() && run_->nworkers > 1 &&
         table.transactional) {
         CopySplitLeader(t);
@@ -642,6 +669,7 @@ void Worker::WaitForTables() {
 void Worker::Finish() {
     SetPhase(run_, RunPhase::kFinishing);
     OpenMysql();
+    RefreshControl();
     mysql::BinlogCoordinates end = mysql::ReadBinlogCoordinates(control_);
     const std::string source_id = std::to_string(plan_.source_id);
     const ddl::CopyOperation op = plan_.operation;
