@@ -496,11 +496,6 @@ private:
         const uint64_t sql_mode = info.empty() ? 0 : std::stoull(info[0].empty() ? "0" : info[0]);
         const ddl::DefaultStyle style =
             info.size() > 1 && info[1] == "mysql" ? ddl::DefaultStyle::kMySql : ddl::DefaultStyle::kMariaDb;
-        if (info.size() >= 6 && info[2] == "definition") {
-            // A statement skip_transaction passed over: the table's definition as MySQL had it then.
-            TakeDefinition(info[3], info[4], info[5]);
-            return;
-        }
         if (!registry_loaded_) {
             // The versions older than this batch: the registry as the stream stood at its start.
             RegistryState state = LoadRegistry(source_id_, batch_id_);
@@ -508,6 +503,11 @@ private:
             registry_loaded_ = true;
             postgis_ =
                 SpiQueryValue("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'postgis'").has_value();
+        }
+        if (info.size() >= 6 && info[2] == "definition") {
+            // A statement skip_transaction passed over: the table's definition as MySQL had it then.
+            TakeDefinition(info[3], info[4], info[5]);
+            return;
         }
         // A statement the copy of a table it names already holds (sync_tables after it was read):
         // passed, as the read worker passes the statements before a table's copy point.
@@ -610,8 +610,7 @@ private:
         }
         c.definition = definition;
         RecordChange(c);
-        if (registry_loaded_)
-            registry_.Put(std::move(definition));
+        registry_.Put(std::move(definition));
         RefreshTargets();
         ++ddl_;
     }
