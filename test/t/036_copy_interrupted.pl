@@ -80,4 +80,27 @@ is($node->safe_psql('postgres', "SELECT count(*), sum(id) FROM big_pg.rows"), $m
     'every row copied');
 is($node->safe_psql('postgres', "SELECT enm_status FROM sch_chameleon.t_sources"), 'initialised', 'status initialised');
 
+# The guard holds from before planning: with MariaDB frozen (SIGSTOP) init_replica waits in its
+# planning (reading MySQL's tables), and already nothing else may change the source.
+my $mysqld = $mysql->pid;
+kill 'STOP', $mysqld;
+($out, $err) = ('', '');
+$copy = IPC::Run::start([ 'psql', '-XAtq', '-d', $node->connstr('postgres'), '-c', "SELECT chameleon.init_replica('src')" ],
+    '>', \$out, '2>', \$err);
+ok($node->poll_query_until('postgres', "SELECT chameleon._copy_in_progress(i_id_source) IS NOT NULL FROM sch_chameleon.t_sources"),
+    'a copy being planned is in the live-operation registry');
+$conductor = $node->safe_psql('postgres', "SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT chameleon.init_replica%'");
+my ($rc1, $o1, $e1) = $node->psql('postgres', "SELECT chameleon.update_schema_mappings('src')");
+like($e1, qr/ERROR:  update_schema_mappings refused: source "src" is being copied by init_replica \(backend pid $conductor\)/,
+    'update_schema_mappings is refused while the copy is still being planned');
+($rc1, $o1, $e1) = $node->psql('postgres', "SELECT chameleon.init_replica('src')");
+like($e1, qr/ERROR:  another copy of source "src" is running/, 'a second copy is refused at once');
+is($node->safe_psql('postgres', "SELECT pg_cancel_backend($conductor)"), 't', 'the planning copy is cancelled');
+$copy->finish;
+like($err, qr/canceling statement due to user request/, 'the cancel is seen while MySQL does not answer');
+kill 'CONT', $mysqld;
+is($node->safe_psql('postgres', "SELECT chameleon._copy_in_progress(i_id_source) IS NULL FROM sch_chameleon.t_sources"), 't',
+    'the registry is free again');
+is($node->safe_psql('postgres', "SELECT enm_status FROM sch_chameleon.t_sources"), 'initialised', 'and the source as it was');
+
 done_testing();

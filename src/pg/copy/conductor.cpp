@@ -190,6 +190,9 @@ struct Planned {
     std::string previous_status;
     int copy_jobs = 2;
     size_t gtid_bytes = 0; // length of MySQL's GTID set when planned (sizes the string area)
+    // The live-operation registry's slot, claimed before planning (see RunCopyOperation).
+    int slot = -1;
+    uint64 run_id = 0;
 };
 
 // t_renamed holds, for the tables of this run, the names PostgreSQL takes under another name:
@@ -622,8 +625,10 @@ std::string Eta(double remaining_rows, double rate) {
 
 class Conductor {
 public:
+    // Takes over the registry slot the planning claimed (Run releases it, whatever happens).
     Conductor(const CopyRequest &request, Planned planned)
-        : request_(request), planned_(std::move(planned)) {}
+        : request_(request), planned_(std::move(planned)), run_id_(planned_.run_id),
+          registry_slot_(planned_.slot) {}
     std::string Run();
 
 private:
@@ -662,7 +667,7 @@ void Conductor::Launch() {
                                         [](const ddl::CopyTable &t) { return !t.split_column.empty(); });
     nworkers_ = std::max(1, std::min({jobs, splittable ? jobs : ntables, kMaxCopyWorkers - 1}));
 
-    run_id_ = (static_cast<uint64>(MyProcPid) << 40) ^ static_cast<uint64>(GetCurrentTimestamp());
+    run_id_ = planned_.run_id;
     PgCall([&] {
         Size size = CopyRunSize(ntables, strings, blob.size());
         seg_ = dsm_create(size, 0);
@@ -692,21 +697,8 @@ void Conductor::Launch() {
     });
     std::copy(order.begin(), order.end(), RunOrder(run_));
 
-    registry_slot_ = PgCall([&] {
-        return ClaimRegistrySlot(plan.source_id, run_id_, dsm_segment_handle(seg_), plan.source.c_str(),
-                                 ddl::CopyOperationName(plan.operation));
-    });
-    if (registry_slot_ == -1) {
-        throw Error("another copy of source \"" + plan.source + "\" is running", "55006", "",
-                    "sch_chameleon.v_progress shows it.");
-    }
-    if (registry_slot_ < 0) {
-        throw Error(
-            RegistryAvailable() ? "too many copies are running (at most " + std::to_string(kMaxCopyRuns) + ")"
-                                : "chameleon is not in shared_preload_libraries",
-            sqlstate::kObjectNotInPrerequisiteState, "",
-            RegistryAvailable() ? "" : "Add chameleon to shared_preload_libraries and restart the server.");
-    }
+    // The slot claimed before planning now points at the run's segment (v_progress, liveness).
+    PgCall([&] { SetRegistrySlotHandle(registry_slot_, run_id_, dsm_segment_handle(seg_)); });
 
     if (!conductor.exit_callback) {
         PgCall([] { before_shmem_exit(ConductorExitCallback, (Datum)0); });
@@ -1010,7 +1002,12 @@ std::string RunCopyOperation(const CopyRequest &request) {
                     "", "Add chameleon to shared_preload_libraries and restart the server.");
     }
     Planned planned;
-    {
+    // The run is in the live-operation registry from before its planning on: every function that
+    // changes a source refuses while it is there (chameleon._copy_in_progress), and a second copy of
+    // the source is refused at once.
+    const uint64 run_id = (static_cast<uint64>(MyProcPid) << 40) ^ static_cast<uint64>(GetCurrentTimestamp());
+    int slot = -1;
+    try {
         SpiConnect();
         SourceRow source = ReadSource(request.source);
         if (source.type != "mysql") {
@@ -1021,6 +1018,18 @@ std::string RunCopyOperation(const CopyRequest &request) {
         if (source.status == "running") {
             throw Error("source \"" + source.name + "\" is running", "55006", "",
                         "Stop it first with chameleon.stop_replica().");
+        }
+        slot = PgCall([&] {
+            return ClaimRegistrySlot(source.id, run_id, DSM_HANDLE_INVALID, source.name.c_str(),
+                                     ddl::CopyOperationName(request.operation));
+        });
+        if (slot == -1) {
+            throw Error("another copy of source \"" + source.name + "\" is running", "55006", "",
+                        "sch_chameleon.v_progress shows it.");
+        }
+        if (slot < 0) {
+            throw Error("too many copies are running (at most " + std::to_string(kMaxCopyRuns) + ")",
+                        sqlstate::kObjectNotInPrerequisiteState);
         }
         const config::Configuration configuration =
             config::LoadConfiguration(ConfigDirectory(), source.config);
@@ -1041,18 +1050,29 @@ std::string RunCopyOperation(const CopyRequest &request) {
         planned.copy_jobs = settings.copy_jobs;
         planned.previous_status =
             (source.status == "initialising" || source.status == "syncing") ? "error" : source.status;
+        planned.slot = slot;
+        planned.run_id = run_id;
         SpiFinish();
+    } catch (...) {
+        if (slot >= 0)
+            ReleaseRegistrySlot(slot, run_id);
+        throw;
     }
-    for (const std::string &note : planned.notes)
-        PgCall([&] { ereport(NOTICE, (errmsg_internal("%s", note.c_str()))); });
-    for (const PlannedRename &r : planned.renamed) {
-        const std::string what =
-            r.renamed.column ? "column " + mysql::QuoteIdentifier(r.renamed.mysql_column) + " of " : "";
-        const std::string text = "MySQL " + what + "table " + mysql::QuoteIdentifier(r.schema) + "." +
-                                 mysql::QuoteIdentifier(r.table) + " is named " +
-                                 ddl::QuoteIdent(r.renamed.pg_name) + " in PostgreSQL (" + r.renamed.reason +
-                                 ")";
-        PgCall([&] { ereport(NOTICE, (errmsg_internal("%s", text.c_str()))); });
+    try {
+        for (const std::string &note : planned.notes)
+            PgCall([&] { ereport(NOTICE, (errmsg_internal("%s", note.c_str()))); });
+        for (const PlannedRename &r : planned.renamed) {
+            const std::string what =
+                r.renamed.column ? "column " + mysql::QuoteIdentifier(r.renamed.mysql_column) + " of " : "";
+            const std::string text = "MySQL " + what + "table " + mysql::QuoteIdentifier(r.schema) + "." +
+                                     mysql::QuoteIdentifier(r.table) + " is named " +
+                                     ddl::QuoteIdent(r.renamed.pg_name) + " in PostgreSQL (" +
+                                     r.renamed.reason + ")";
+            PgCall([&] { ereport(NOTICE, (errmsg_internal("%s", text.c_str()))); });
+        }
+    } catch (...) {
+        ReleaseRegistrySlot(slot, run_id);
+        throw;
     }
     Conductor conductor(request, std::move(planned));
     return conductor.Run();

@@ -11,6 +11,7 @@ extern "C" {
 #include "storage/latch.h"
 #include "storage/lwlock.h"
 #include "storage/proc.h"
+#include "storage/procarray.h"
 #include "storage/shmem.h"
 #include "utils/guc.h"
 }
@@ -64,6 +65,8 @@ Size AlignUp(Size size) {
 
 // Is the run of `slot` still alive (its segment exists and is that run)?
 bool SlotAlive(const CopyRegistrySlot &slot) {
+    if (slot.handle == DSM_HANDLE_INVALID) // being planned: alive while its backend is
+        return slot.conductor_pid != 0 && BackendPidGetProc(slot.conductor_pid) != nullptr;
     CopyRunShared *run = nullptr;
     bool attached = false;
     dsm_segment *seg = AttachRun(slot.handle, slot.run_id, &run, &attached);
@@ -260,6 +263,15 @@ int ClaimRegistrySlot(int64 source_id, uint64 run_id, dsm_handle handle, const c
     return free_slot >= 0 ? free_slot : -2;
 }
 
+void SetRegistrySlotHandle(int slot, uint64 run_id, dsm_handle handle) {
+    if (registry == nullptr || slot < 0 || slot >= kMaxCopyRuns)
+        return;
+    LWLockAcquire(registry->lock, LW_EXCLUSIVE);
+    if (registry->slots[slot].in_use && registry->slots[slot].run_id == run_id)
+        registry->slots[slot].handle = handle;
+    LWLockRelease(registry->lock);
+}
+
 void ReleaseRegistrySlot(int slot, uint64 run_id) {
     if (registry == nullptr || slot < 0 || slot >= kMaxCopyRuns)
         return;
@@ -275,8 +287,11 @@ int SnapshotRegistry(CopyRegistrySlot *out, int max) {
     int n = 0;
     LWLockAcquire(registry->lock, LW_SHARED);
     for (int i = 0; i < kMaxCopyRuns && n < max; ++i) {
-        if (registry->slots[i].in_use)
-            out[n++] = registry->slots[i];
+        const CopyRegistrySlot &slot = registry->slots[i];
+        // A run being planned by a backend that is gone is not running.
+        if (slot.in_use && (slot.handle != DSM_HANDLE_INVALID ||
+                            (slot.conductor_pid != 0 && BackendPidGetProc(slot.conductor_pid) != nullptr)))
+            out[n++] = slot;
     }
     LWLockRelease(registry->lock);
     return n;

@@ -203,9 +203,13 @@ struct CopyRegistrySlot {
 };
 
 // Claims a slot for `source_id`; returns -1 when another run of the source is alive (its segment
-// still exists), -2 when all slots are busy. Stale slots (segment gone) are reclaimed.
+// still exists, or it is being planned by a live backend), -2 when all slots are busy. Stale slots
+// are reclaimed. The conductor claims its slot before planning, with DSM_HANDLE_INVALID (the run is
+// being planned: alive while the claiming backend is), and sets the segment once it exists.
 int ClaimRegistrySlot(int64 source_id, uint64 run_id, dsm_handle handle, const char *source,
                       const char *operation);
+// The segment of a run claimed before planning.
+void SetRegistrySlotHandle(int slot, uint64 run_id, dsm_handle handle);
 // Frees a slot if it still belongs to run_id.
 void ReleaseRegistrySlot(int slot, uint64 run_id);
 // Copies the slots in use.
