@@ -21,6 +21,7 @@
 // error, 0 otherwise (the caller judges the figures).
 #include "ddl/names.hpp"
 #include "ddl/parser/parser.hpp"
+#include "ddl/pg_text.hpp"
 #include "ddl/table_ddl.hpp"
 #include "ddl/translate/translate.hpp"
 #include "mysql/connection.hpp"
@@ -168,19 +169,81 @@ bool TouchesSystemSchema(const std::string &sql) {
 }
 
 const std::set<std::string> &MysqltestCommands() {
-    static const std::set<std::string> commands = {
-        "append_file", "assert", "cat_file", "change_user", "character_set", "chmod", "connect",
-        "connection", "copy_file", "copy_files_wildcard", "dec", "diff_files", "die", "dirty_close",
-        "disconnect", "echo", "end", "end_timer", "exec", "exec_in_background", "execw", "exit",
-        "file_exists", "horizontal_results", "inc", "let", "list_files", "list_files_append_file",
-        "list_files_write_file", "lowercase_result", "mkdir", "move_file", "output", "partially_sorted_result",
-        "perl", "ping", "query_attributes", "query_get_value", "query_horizontal", "query_vertical", "real_sleep",
-        "reap", "remove_file", "remove_files_wildcard", "replace_column", "replace_numeric_round",
-        "replace_regex", "replace_result", "require", "reset_connection", "result", "result_format",
-        "rmdir", "save_master_pos", "send", "send_eval", "send_quit", "send_shutdown", "shutdown_server",
-        "skip", "sleep", "sorted_result", "source", "start_timer", "sync_slave_with_master",
-        "sync_with_master", "system", "vertical_results", "wait_for_slave_to_stop", "write_file",
-        "write_line", "query", "single_query", "enable_prepare_warnings", "disable_prepare_warnings"};
+    static const std::set<std::string> commands = {"append_file",
+                                                   "assert",
+                                                   "cat_file",
+                                                   "change_user",
+                                                   "character_set",
+                                                   "chmod",
+                                                   "connect",
+                                                   "connection",
+                                                   "copy_file",
+                                                   "copy_files_wildcard",
+                                                   "dec",
+                                                   "diff_files",
+                                                   "die",
+                                                   "dirty_close",
+                                                   "disconnect",
+                                                   "echo",
+                                                   "end",
+                                                   "end_timer",
+                                                   "exec",
+                                                   "exec_in_background",
+                                                   "execw",
+                                                   "exit",
+                                                   "file_exists",
+                                                   "horizontal_results",
+                                                   "inc",
+                                                   "let",
+                                                   "list_files",
+                                                   "list_files_append_file",
+                                                   "list_files_write_file",
+                                                   "lowercase_result",
+                                                   "mkdir",
+                                                   "move_file",
+                                                   "output",
+                                                   "partially_sorted_result",
+                                                   "perl",
+                                                   "ping",
+                                                   "query_attributes",
+                                                   "query_get_value",
+                                                   "query_horizontal",
+                                                   "query_vertical",
+                                                   "real_sleep",
+                                                   "reap",
+                                                   "remove_file",
+                                                   "remove_files_wildcard",
+                                                   "replace_column",
+                                                   "replace_numeric_round",
+                                                   "replace_regex",
+                                                   "replace_result",
+                                                   "require",
+                                                   "reset_connection",
+                                                   "result",
+                                                   "result_format",
+                                                   "rmdir",
+                                                   "save_master_pos",
+                                                   "send",
+                                                   "send_eval",
+                                                   "send_quit",
+                                                   "send_shutdown",
+                                                   "shutdown_server",
+                                                   "skip",
+                                                   "sleep",
+                                                   "sorted_result",
+                                                   "source",
+                                                   "start_timer",
+                                                   "sync_slave_with_master",
+                                                   "sync_with_master",
+                                                   "system",
+                                                   "vertical_results",
+                                                   "wait_for_slave_to_stop",
+                                                   "write_file",
+                                                   "write_line",
+                                                   "query",
+                                                   "single_query",
+                                                   "enable_prepare_warnings",
+                                                   "disable_prepare_warnings"};
     return commands;
 }
 
@@ -273,7 +336,8 @@ std::vector<Extracted> ExtractStatements(const std::string &text) {
             // "delimiter X" ends at the end of its line (the old delimiter may follow).
             i += first.size();
             std::string d = Trim(rest_of_line());
-            if (d.size() > delimiter.size() && d.compare(d.size() - delimiter.size(), delimiter.size(), delimiter) == 0)
+            if (d.size() > delimiter.size() &&
+                d.compare(d.size() - delimiter.size(), delimiter.size(), delimiter) == 0)
                 d = Trim(d.substr(0, d.size() - delimiter.size()));
             if (!d.empty())
                 delimiter = d;
@@ -348,6 +412,20 @@ std::vector<Extracted> ExtractStatements(const std::string &text) {
 
 struct Pg {
     PGconn *conn = nullptr;
+    // The first column of each row of `sql` with parameters `params` (empty on error).
+    std::vector<std::string> Column(const std::string &sql, const std::vector<std::string> &params) {
+        std::vector<const char *> values;
+        for (const std::string &p : params)
+            values.push_back(p.c_str());
+        PGresult *r = PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                                   nullptr, nullptr, 0);
+        std::vector<std::string> out;
+        if (PQresultStatus(r) == PGRES_TUPLES_OK)
+            for (int i = 0; i < PQntuples(r); ++i)
+                out.emplace_back(PQgetvalue(r, i, 0));
+        PQclear(r);
+        return out;
+    }
     // Runs `sql`; "" when it succeeded, else the error message.
     std::string Run(const std::string &sql) {
         PGresult *r = PQexec(conn, sql.c_str());
@@ -403,7 +481,8 @@ std::string Normalize(const std::string &message) {
                 continue;
             }
         }
-        if (std::isdigit(static_cast<unsigned char>(c)) && (out.empty() || !std::isalpha(static_cast<unsigned char>(out.back())))) {
+        if (std::isdigit(static_cast<unsigned char>(c)) &&
+            (out.empty() || !std::isalpha(static_cast<unsigned char>(out.back())))) {
             while (i + 1 < message.size() && std::isdigit(static_cast<unsigned char>(message[i + 1])))
                 ++i;
             out += "N";
@@ -436,7 +515,7 @@ public:
         f_.extracted += statements.size();
         if (statements.empty())
             return;
-        ResetDatabases();
+        Retrying([&] { ResetDatabases(); });
         for (const Extracted &e : statements)
             RunStatement(path, e);
     }
@@ -461,8 +540,26 @@ private:
             throw Error("PostgreSQL: " + err);
     }
 
-    // The registry and the PostgreSQL schema from MariaDB's information_schema (a re-copy).
+    // Runs `f`, again once after reconnecting when the connection to MariaDB was lost.
+    template <typename F>
+    void Retrying(F &&f) {
+        try {
+            f();
+        } catch (const mysql::MysqlError &ex) {
+            if (ex.ServerErrno() != 2013 && ex.ServerErrno() != 2006)
+                throw;
+            fprintf(stderr, "ddl_realworld: %s; reconnecting\n", ex.what());
+            Reconnect();
+            f();
+        }
+    }
+
     void Resync() {
+        Retrying([&] { ResyncOnce(); });
+    }
+
+    // The registry and the PostgreSQL schema from MariaDB's information_schema (a re-copy).
+    void ResyncOnce() {
         registry_ = translate::Registry();
         std::string err = pg_.Run("DROP SCHEMA IF EXISTS test CASCADE; CREATE SCHEMA test");
         if (!err.empty())
@@ -499,8 +596,10 @@ private:
     }
 
     void RunStatement(const std::string &path, const Extracted &e) {
-        std::string where = path.substr(path.rfind("/mysql-test/") == std::string::npos ? 0 : path.rfind("/mysql-test/") + 12) +
-                            ":" + std::to_string(e.line);
+        std::string where =
+            path.substr(path.rfind("/mysql-test/") == std::string::npos ? 0
+                                                                        : path.rfind("/mysql-test/") + 12) +
+            ":" + std::to_string(e.line);
         if (TouchesSystemSchema(e.sql)) {
             ++f_.skipped_system;
             return;
@@ -509,8 +608,10 @@ private:
             my_.Execute(e.sql);
         } catch (const mysql::MysqlError &ex) {
             ++f_.rejected_by_mariadb;
-            if (ex.ServerErrno() == 2013 || ex.ServerErrno() == 2006)
+            if (ex.ServerErrno() == 2013 || ex.ServerErrno() == 2006) {
+                fprintf(stderr, "ddl_realworld: %s: %s; reconnecting\n", where.c_str(), ex.what());
                 Reconnect();
+            }
             return;
         }
         ++f_.accepted;
@@ -520,6 +621,51 @@ private:
         ctx.current_schema = "test";
         ctx.schema_mappings = {{"test", "test"}};
         ctx.registry = &registry_;
+        // Names of existing objects from the catalogue, as the extension answers them.
+        ctx.reserve_names = [this](const std::string &pg_schema, SchemaNames &names) {
+            for (const std::string &n :
+                 pg_.Column("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                            "c.relnamespace WHERE n.nspname = $1",
+                            {pg_schema}))
+                names.TryRelation(n);
+            for (const std::string &n :
+                 pg_.Column("SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = "
+                            "t.typnamespace WHERE n.nspname = $1",
+                            {pg_schema}))
+                names.Type(n);
+        };
+        ctx.enum_type_name = [this](const std::string &pg_schema, const std::string &pg_table,
+                                    const std::string &column) {
+            std::vector<std::string> t = pg_.Column(
+                "SELECT t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE t.typtype = "
+                "'e' "
+                "AND a.attrelid = (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                "c.relnamespace "
+                "WHERE n.nspname = $1 AND c.relname = $2) AND a.attname = $3 AND NOT a.attisdropped",
+                {pg_schema, pg_table, column});
+            return t.empty() ? EnumTypeName(pg_table, column) : t.front();
+        };
+        ctx.index_name = [this](const std::string &pg_schema, const std::string &pg_table,
+                                const std::string &index) {
+            std::vector<std::string> names =
+                pg_.Column("SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN "
+                           "pg_class c ON c.oid = "
+                           "x.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 "
+                           "AND c.relname = $2 "
+                           "ORDER BY x.indisprimary DESC",
+                           {pg_schema, pg_table});
+            const std::string wanted = index == "PRIMARY" ? PrimaryKeyName(pg_table) : index;
+            for (const std::string &n : names)
+                if (n == wanted)
+                    return n;
+            // Named after the table when the index name was taken (BuildIndexDdl).
+            const std::string prefix = TruncateUtf8(pg_table, 30) + "_" + TruncateUtf8(wanted, 30);
+            for (const std::string &n : names)
+                if (n.compare(0, prefix.size(), prefix) == 0 &&
+                    (n.size() == prefix.size() || n[prefix.size()] == '_'))
+                    return n;
+            return wanted.size() <= 63 ? wanted : prefix;
+        };
         std::vector<translate::Translation> ts;
         alarm(10);
         g_guarded = 1;
@@ -527,7 +673,8 @@ private:
             ts = translate::TranslateText(e.sql, ctx);
         } catch (const std::exception &ex) {
             alarm(0);
-            fprintf(stderr, "ddl_realworld: EXCEPTION %s in the parser/translator on %s\n", ex.what(), g_current);
+            fprintf(stderr, "ddl_realworld: EXCEPTION %s in the parser/translator on %s\n", ex.what(),
+                    g_current);
             _exit(3);
         }
         g_guarded = 0;
@@ -578,8 +725,8 @@ private:
         if (!error.empty()) {
             ++f_.pg_rejected;
             if (f_.pg_examples.size() < 40)
-                f_.pg_examples.push_back(where + ": " + OneLine(e.sql, 400) + "\n      PostgreSQL: " + OneLine(failed, 400) +
-                                         "\n      error: " + OneLine(error));
+                f_.pg_examples.push_back(where + ": " + OneLine(e.sql, 400) + "\n      PostgreSQL: " +
+                                         OneLine(failed, 400) + "\n      error: " + OneLine(error));
             Detail(where, "pg-rejected", error + " :: " + failed, e.sql);
             Resync();
             return;
@@ -598,9 +745,11 @@ private:
             Resync();
     }
 
-    void Detail(const std::string &where, const char *outcome, const std::string &message, const std::string &sql) {
+    void Detail(const std::string &where, const char *outcome, const std::string &message,
+                const std::string &sql) {
         if (details_ != nullptr)
-            *details_ << where << '\t' << outcome << '\t' << OneLine(message, 2000) << '\t' << OneLine(sql, 4000) << '\n';
+            *details_ << where << '\t' << outcome << '\t' << OneLine(message, 2000) << '\t'
+                      << OneLine(sql, 4000) << '\n';
     }
 
     void Reconnect();
@@ -673,8 +822,9 @@ int main(int argc, char **argv) {
     for (const std::string &in : inputs)
         ListTests(in, files);
     if (files.empty()) {
-        fprintf(stderr, "usage: ddl_realworld --mariadb-port N --pg CONNINFO [--report F] [--details F] DIR|FILE...\n"
-                        "       ddl_realworld --extract-only DIR|FILE...\n");
+        fprintf(stderr,
+                "usage: ddl_realworld --mariadb-port N --pg CONNINFO [--report F] [--details F] DIR|FILE...\n"
+                "       ddl_realworld --extract-only DIR|FILE...\n");
         return 2;
     }
     if (extract_only) {
@@ -713,7 +863,8 @@ int main(int argc, char **argv) {
         std::ostringstream r;
         const size_t concern = f.applied + f.refused;
         char pct[32];
-        snprintf(pct, sizeof pct, "%.2f", concern ? 100.0 * static_cast<double>(f.applied) / static_cast<double>(concern) : 0.0);
+        snprintf(pct, sizeof pct, "%.2f",
+                 concern ? 100.0 * static_cast<double>(f.applied) / static_cast<double>(concern) : 0.0);
         r << "DDL real-world run: " << files.size() << " test files (" << f.files << " read)\n"
           << "  statements extracted:          " << f.extracted << "\n"
           << "  left out (system schemas):     " << f.skipped_system << "\n"
@@ -730,10 +881,13 @@ int main(int argc, char **argv) {
         std::vector<std::pair<size_t, std::string>> top;
         for (const auto &[msg, n] : f.refusals)
             top.emplace_back(n, msg);
-        std::sort(top.begin(), top.end(), [](const auto &a, const auto &b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+        std::sort(top.begin(), top.end(), [](const auto &a, const auto &b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        });
         r << "\nTop refusals:\n";
         for (size_t i = 0; i < top.size() && i < 20; ++i)
-            r << "  " << top[i].first << "  " << top[i].second << "\n      e.g. " << f.refusal_ex[top[i].second] << "\n";
+            r << "  " << top[i].first << "  " << top[i].second << "\n      e.g. "
+              << f.refusal_ex[top[i].second] << "\n";
         std::vector<std::pair<size_t, std::string>> ign;
         for (const auto &[msg, n] : f.ignored_why)
             ign.emplace_back(n, msg);

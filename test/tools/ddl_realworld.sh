@@ -43,6 +43,7 @@ mariadb_dir="$scratch/mariadb"
 pg_data="$scratch/pg"
 pg_started=0
 cleanup() {
+    cp "$mariadb_dir/mysqld.err" "$out/mariadbd.err" 2>/dev/null || true
     as_test_user bash "$lib/mariadb.sh" stop "$mariadb_dir" >/dev/null 2>&1 || true
     if [ "$pg_started" -eq 1 ]; then
         as_test_user "$PG_BINDIR/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true

@@ -666,11 +666,25 @@ private:
                     throw Refuse{s.offset,
                                  "RENAME INDEX: table " + display + " has no index " + QuoteIdent(s.name)};
                 }
+                if (const MysqlIndex *other = FindIndexCi(t, s.new_name); other != nullptr && other != index)
+                    throw Refuse{s.offset, "RENAME INDEX " + QuoteIdent(s.name) + " TO " +
+                                               QuoteIdent(s.new_name) + ": table " + display +
+                                               " has an index of that name (names swapped within one "
+                                               "statement are not translated)"};
                 if (IndexSkipReason(t, *index).empty()) {
+                    // PostgreSQL index names are per schema: the new name is chosen as BuildIndexDdl
+                    // chooses it (the MySQL name when free, else one after the table).
                     const std::string old_pg = IndexName(pg_schema, t.name, index->name);
-                    std::string new_pg = IndexName(pg_schema, t.name, s.new_name);
-                    Emit("ALTER INDEX " + QualifiedName(pg_schema, old_pg) + " RENAME TO " +
-                         QuoteIdent(new_pg));
+                    SchemaNames &names = Names(pg_schema);
+                    names.ReleaseRelation(old_pg);
+                    std::string new_pg;
+                    if (s.new_name.size() <= kMaxIdentifierBytes && names.TryRelation(s.new_name))
+                        new_pg = s.new_name;
+                    else
+                        new_pg = names.Relation(Cut(t.name, 30) + "_" + Cut(s.new_name, 30));
+                    if (new_pg != old_pg)
+                        Emit("ALTER INDEX " + QualifiedName(pg_schema, old_pg) + " RENAME TO " +
+                             QuoteIdent(new_pg));
                 }
                 index->name = s.new_name;
                 return;
