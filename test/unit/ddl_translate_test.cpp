@@ -285,5 +285,26 @@ TEST(DdlTranslateRegistry, RefusalsCarryTheOffsetAndNeverThrow) {
     EXPECT_EQ(t[0].message, "unknown data type 'frobnicate'");
 }
 
+TEST(DdlTranslateRegistry, TextThatIsNotUtf8IsRefused) {
+    // A latin1 client's enum label (0xe9: é) would reach PostgreSQL as invalid UTF-8.
+    Registry registry;
+    Context ctx;
+    ctx.schema_mappings["shop"] = "pg_shop";
+    ctx.registry = &registry;
+    std::vector<Translation> t = TranslateText("CREATE TABLE shop.t (a enum('caf\xe9'))", ctx);
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t[0].outcome, Outcome::kRefused);
+    EXPECT_EQ(t[0].message,
+              "the statement's text is not valid UTF-8 (byte 0xe9): a client character set other "
+              "than utf8 is not translated");
+    // Only what reaches PostgreSQL counts: a comment in latin1 does not.
+    t = TranslateText("CREATE TABLE shop.t (a int) /* caf\xe9 */", ctx);
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t[0].outcome, Outcome::kApplied) << t[0].message;
+    t = TranslateText("CREATE TABLE shop.u (a enum('caf\xc3\xa9', '\xf0\x9f\x98\x80'))", ctx);
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t[0].outcome, Outcome::kApplied) << t[0].message;
+}
+
 } // namespace
 } // namespace chameleon::ddl::translate

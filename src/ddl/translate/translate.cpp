@@ -1145,6 +1145,52 @@ private:
     std::map<std::string, SchemaNames> names_;
 };
 
+// The offset of the first byte of `text` that does not start a valid UTF-8 sequence (overlong
+// forms, surrogates and code points above U+10FFFF included), npos when it is all valid.
+size_t InvalidUtf8At(const std::string &text) {
+    const auto *p = reinterpret_cast<const unsigned char *>(text.data());
+    const size_t n = text.size();
+    size_t i = 0;
+    while (i < n) {
+        const unsigned char c = p[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t len = 0;
+        uint32_t cp = 0;
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return i;
+        }
+        if (i + len > n)
+            return i;
+        for (size_t k = 1; k < len; ++k) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return i;
+        i += len;
+    }
+    return std::string::npos;
+}
+
+std::string HexByte(unsigned char b) {
+    const char *digits = "0123456789abcdef";
+    return std::string{digits[b >> 4], digits[b & 15]};
+}
+
 } // namespace
 
 Translation Translate(const parser::Statement &statement, const Context &context) {
@@ -1159,6 +1205,15 @@ Translation Translate(const parser::Statement &statement, const Context &context
     try {
         Translator translator(context, out);
         translator.Run(statement.body);
+        // Names, labels, defaults and comments come from the query text as the client sent it: in
+        // another character set than UTF-8 they would reach PostgreSQL garbled (or be rejected).
+        for (const std::string &sql : out.statements) {
+            if (size_t bad = InvalidUtf8At(sql); bad != std::string::npos)
+                throw Refuse{statement.begin, "the statement's text is not valid UTF-8 (byte 0x" +
+                                                  HexByte(static_cast<unsigned char>(sql[bad])) +
+                                                  "): a client character set other than utf8 is not "
+                                                  "translated"};
+        }
     } catch (const Refuse &r) {
         out = Translation{};
         out.statement_kind = parser::StatementKindName(statement.body);
