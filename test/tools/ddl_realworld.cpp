@@ -581,9 +581,11 @@ private:
                 continue; // not copied: not replicated
             }
             std::string error;
+            pg_.Run("BEGIN");
             for (const std::string &s : sql)
                 if (error.empty())
                     error = pg_.Run(s);
+            pg_.Run(error.empty() ? "COMMIT" : "ROLLBACK");
             if (!error.empty()) {
                 ++f_.resync_errors;
                 if (f_.resync_examples.size() < 20)

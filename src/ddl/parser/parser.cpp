@@ -1481,7 +1481,9 @@ private:
             return;
         }
         if (AcceptWords("ORDER", "BY")) {
-            SkipClause();
+            // ORDER BY col [ASC|DESC] [, col ...]: the last clause, its commas are its own.
+            while (!AtEnd())
+                Advance();
             push(Ignore("ORDER BY", offset));
             return;
         }
@@ -1686,6 +1688,7 @@ private:
     AlterSpec AlterAlter() {
         AlterSpec s;
         if (AcceptWord("INDEX") || AcceptWord("KEY")) {
+            AcceptWords("IF", "EXISTS");
             Identifier("an index name");
             if (!AcceptWord("VISIBLE") && !AcceptWord("INVISIBLE") && !AcceptWord("IGNORED") &&
                 !AcceptWords("NOT", "IGNORED"))

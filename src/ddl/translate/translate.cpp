@@ -888,6 +888,10 @@ private:
             Note(t.Display() + ": index " + QuoteIdent(key.name) + " exists (IF NOT EXISTS)");
             return;
         }
+        if (key.kind == parser::KeyKind::kPrimary && t.PrimaryKey() != nullptr && s.if_exists) {
+            Note(t.Display() + ": the primary key exists (IF NOT EXISTS)");
+            return;
+        }
         MysqlIndex index = IndexFromKey(key, t);
         AddIndex(t, index);
         CreateIndexStatements(t, pg_schema, index);
