@@ -121,6 +121,55 @@ bool IsPlainText(const MappedColumn &m) {
     return m.kind == CopyKind::kText && !m.enum_type && m.pg_type != "jsonb";
 }
 
+// What a column holds, for type changes: PostgreSQL casts between some of these only.
+enum class ValueClass { kNumber, kText, kBytes, kTemporal, kDuration, kBits, kOther };
+
+ValueClass ClassOf(const MappedColumn &m) {
+    switch (m.kind) {
+        case CopyKind::kNumber:
+        case CopyKind::kBitInteger:
+            return m.pg_type == "boolean" ? ValueClass::kOther : ValueClass::kNumber;
+        case CopyKind::kText:
+            return m.enum_type || m.pg_type == "jsonb" ? ValueClass::kOther : ValueClass::kText;
+        case CopyKind::kBytea:
+        case CopyKind::kGeometryWkb:
+            return ValueClass::kBytes;
+        case CopyKind::kDate:
+        case CopyKind::kDateTime:
+        case CopyKind::kTimestampUtc:
+            return ValueClass::kTemporal;
+        case CopyKind::kTime:
+            return ValueClass::kDuration;
+        case CopyKind::kBitString:
+            return ValueClass::kBits;
+        default:
+            return ValueClass::kOther;
+    }
+}
+
+// Why the values of a `from` column cannot become `to` values in PostgreSQL ("" when they can):
+// PostgreSQL has no cast, and MySQL's own conversion (20050102 → DATE, TIME → HHMMSS, an integer
+// → the enum label of that index, ...) would need more than one.
+std::string NoConversion(const MappedColumn &from, const MappedColumn &to) {
+    const ValueClass f = ClassOf(from), t = ClassOf(to);
+    if (f == t || f == ValueClass::kText || t == ValueClass::kText || t == ValueClass::kBytes ||
+        IsArrayType(from) || IsArrayType(to))
+        return "";
+    if (f == ValueClass::kBytes)
+        return t == ValueClass::kNumber || t == ValueClass::kOther ? "" : "binary data";
+    const bool numeric_to_other =
+        f == ValueClass::kNumber &&
+        (t == ValueClass::kTemporal || t == ValueClass::kDuration || t == ValueClass::kBits || to.enum_type);
+    const bool to_numeric =
+        t == ValueClass::kNumber &&
+        (f == ValueClass::kTemporal || f == ValueClass::kDuration || f == ValueClass::kBits);
+    const bool time_date = (f == ValueClass::kTemporal && t == ValueClass::kDuration) ||
+                           (f == ValueClass::kDuration && t == ValueClass::kTemporal);
+    if (numeric_to_other || to_numeric || time_date)
+        return "MySQL's conversion";
+    return "";
+}
+
 // The USING expression converting column `qcol` from `from` to `to` (of type text `type`).
 std::string UsingExpression(const MappedColumn &from, const MappedColumn &to, const std::string &qcol,
                             const std::string &type) {
@@ -131,8 +180,13 @@ std::string UsingExpression(const MappedColumn &from, const MappedColumn &to, co
         return "pg_catalog.array_to_string(" + qcol + ", ',')::" + type;
     if (from.pg_type == "bytea" && IsPlainText(to))
         return "pg_catalog.convert_from(" + qcol + ", 'UTF8')::" + type;
-    if (to.pg_type == "bytea" && (IsPlainText(from) || from.enum_type))
+    if (to.pg_type == "bytea" && from.pg_type != "bytea")
         return "pg_catalog.convert_to(" + source + "::text, 'UTF8')";
+    if (from.pg_type == "bytea")
+        return "pg_catalog.convert_from(" + qcol + ", 'UTF8')::" + type;
+    // Only a string type has an I/O cast to an enum type or jsonb.
+    if ((to.enum_type || to.pg_type == "jsonb") && !from.enum_type && ClassOf(from) != ValueClass::kText)
+        return source + "::text::" + type;
     return source + "::" + type;
 }
 
@@ -1081,6 +1135,11 @@ private:
         const std::string old_default = DefaultSql(om, old_type);
         if (om.identity && !nm.identity)
             Emit(alter + " DROP IDENTITY IF EXISTS");
+        if (type_changed && !NoConversion(om, nm).empty())
+            throw Refuse{s.offset, "CHANGE/MODIFY COLUMN " + col + " of " + t.Display() + ": " +
+                                       old.column_type + " values are not converted to " +
+                                       column.column_type + " (PostgreSQL has no cast doing " +
+                                       NoConversion(om, nm) + ")"};
         if (type_changed) {
             if (!old_default.empty() || om.sequence) {
                 Emit(alter + " DROP DEFAULT");
