@@ -53,9 +53,10 @@ cleanup() {
 trap cleanup EXIT
 
 cp -r "$lib" "$scratch/lib"
+mkdir -p "$scratch/tmp"
 [ "$(id -u)" -eq 0 ] && chown -R "$CHAMELEON_TEST_USER" "$scratch"
 # No binary log and no syncing: the statements only need to run.
-my_port=$(as_test_user bash "$scratch/lib/mariadb.sh" start "$mariadb_dir" -- --skip-log-bin --innodb-flush-method=nosync --innodb-doublewrite=0)
+my_port=$(as_test_user bash "$scratch/lib/mariadb.sh" start "$mariadb_dir" -- --skip-log-bin --innodb-flush-method=nosync --innodb-doublewrite=0 --tmpdir="$scratch/tmp")
 
 pg_port=$(free_port)
 as_test_user "$PG_BINDIR/initdb" -D "$pg_data" -U postgres -A trust -E UTF8 --no-locale >"$scratch/initdb.log" 2>&1 ||
