@@ -43,6 +43,18 @@ Context ContextOf(const File &f, const Registry *registry) {
     ctx.replicated = [skip](const std::string &schema, const std::string &table) {
         return std::find(skip.begin(), skip.end(), schema + "." + table) == skip.end();
     };
+    for (const auto &r : f.renames) {
+        // SCHEMA.TABLE[.COLUMN]
+        const size_t dot = r.first.find('.');
+        const size_t dot2 = r.first.find('.', dot + 1);
+        config::Rename rename;
+        rename.schema = r.first.substr(0, dot);
+        rename.table =
+            r.first.substr(dot + 1, dot2 == std::string::npos ? std::string::npos : dot2 - dot - 1);
+        rename.column = dot2 == std::string::npos ? "" : r.first.substr(dot2 + 1);
+        rename.to = r.second;
+        ctx.renames.push_back(rename);
+    }
     ctx.registry = registry;
     return ctx;
 }

@@ -1,6 +1,7 @@
 #include "ddl/translate/translate.hpp"
 
 #include "common/error.hpp"
+#include "ddl/names.hpp"
 #include "ddl/pg_text.hpp"
 #include "ddl/translate/definition.hpp"
 
@@ -296,30 +297,69 @@ private:
             if (mapping.second != pg_schema || ctx_.registry == nullptr)
                 continue;
             for (const MysqlTable *t : ctx_.registry->InSchema(mapping.first)) {
-                names.TryRelation(t->name);
-                names.Type(t->name);
+                names.TryRelation(PgTable(*t));
+                names.Type(PgTable(*t));
                 for (const MysqlColumn &c : t->columns) {
                     if (c.data_type == "enum")
-                        names.Type(EnumName(pg_schema, t->name, c.name));
+                        names.Type(EnumName(pg_schema, *t, c.name));
                 }
                 for (const MysqlIndex &i : t->indexes) {
                     if (IndexSkipReason(*t, i).empty())
-                        names.TryRelation(IndexName(pg_schema, t->name, i.name));
+                        names.TryRelation(IndexName(pg_schema, *t, i.name));
                 }
             }
         }
         return names;
     }
 
-    std::string EnumName(const std::string &pg_schema, const std::string &table,
-                         const std::string &column) const {
-        if (ctx_.enum_type_name)
-            return ctx_.enum_type_name(pg_schema, table, column);
-        return EnumTypeName(table, column);
+    // The PostgreSQL names (ddl::PgName, with the source's rename map) of MySQL table
+    // schema.table and of its columns.
+    std::string PgTable(const std::string &schema, const std::string &table) const {
+        return PgTableName(schema, table, ctx_.renames);
+    }
+    std::string PgTable(const MysqlTable &t) const { return PgTable(t.schema, t.name); }
+    std::string PgColumn(const MysqlTable &t, const std::string &column) const {
+        return PgColumnName(t.schema, t.name, column, ctx_.renames);
+    }
+    // Quoted: the table qualified by pg_schema, a column.
+    std::string QTable(const std::string &pg_schema, const MysqlTable &t) const {
+        return QualifiedName(pg_schema, PgTable(t));
+    }
+    std::string QColumn(const MysqlTable &t, const std::string &column) const {
+        return QuoteIdent(PgColumn(t, column));
+    }
+    // `m` (a column of t) under its PostgreSQL name, for ColumnDefinitionSql.
+    MappedColumn PgMapped(MappedColumn m, const MysqlTable &t) const {
+        m.name = PgColumn(t, m.name);
+        return m;
+    }
+    // What BuildIndexDdl needs: the table, the index and the mapped columns under their
+    // PostgreSQL names.
+    MysqlTable PgNamed(const MysqlTable &t) const { return WithPgNames(t, ctx_.renames); }
+    MysqlIndex PgNamed(const MysqlTable &t, MysqlIndex index) const {
+        for (MysqlIndexPart &part : index.parts) {
+            if (!part.column.empty())
+                part.column = PgColumn(t, part.column);
+        }
+        return index;
+    }
+    std::vector<MappedColumn> PgMapAll(const MysqlTable &t) const {
+        std::vector<MappedColumn> out = MapAll(t);
+        for (MappedColumn &m : out)
+            m.name = PgColumn(t, m.name);
+        return out;
     }
 
-    std::string IndexName(const std::string &pg_schema, const std::string &table,
-                          const std::string &index) const {
+    // The enum type of MySQL column `column` of t.
+    std::string EnumName(const std::string &pg_schema, const MysqlTable &t, const std::string &column) const {
+        const std::string pg_table = PgTable(t), pg_column = PgColumn(t, column);
+        if (ctx_.enum_type_name)
+            return ctx_.enum_type_name(pg_schema, pg_table, pg_column);
+        return EnumTypeName(pg_table, pg_column);
+    }
+
+    std::string IndexName(const std::string &pg_schema, const MysqlTable &t, const std::string &index) const {
+        const std::string table = PgTable(t);
         if (ctx_.index_name)
             return ctx_.index_name(pg_schema, table, index);
         if (index == "PRIMARY")
@@ -342,7 +382,7 @@ private:
 
     // The type text of column `m` of table `table` as it exists (its enum type named).
     std::string ExistingType(const MappedColumn &m, const std::string &pg_schema,
-                             const std::string &table) const {
+                             const MysqlTable &table) const {
         return ColumnType(m, pg_schema, m.enum_type ? EnumName(pg_schema, table, m.name) : "");
     }
 
@@ -358,7 +398,7 @@ private:
         c.new_schema = definition.has_value() ? definition->schema : schema;
         c.new_table = definition.has_value() ? definition->name : table;
         c.pg_schema = pg_schema;
-        c.pg_table = pg_schema.empty() ? "" : c.new_table;
+        c.pg_table = pg_schema.empty() ? "" : PgTable(c.new_schema, c.new_table);
         c.definition = definition;
         if (definition.has_value()) {
             if (const MysqlIndex *identity = ReplicaIdentityIndex(*definition)) {
@@ -403,7 +443,7 @@ private:
         }
         for (const MysqlTable *t : ctx_.registry->InSchema(s.name)) {
             Note("table " + t->Display() + " stops being replicated: its database was dropped; " +
-                 QualifiedName(*pg, t->name) + " is kept");
+                 QTable(*pg, *t) + " is kept");
             Change(ChangeKind::kStopReplicating, t->schema, t->name, std::nullopt, "");
         }
         if (out_.changes.empty())
@@ -473,13 +513,14 @@ private:
 
     void CreateStatements(const MysqlTable &table, const std::string &pg_schema) {
         SchemaNames &names = Names(pg_schema);
-        names.TryRelation(table.name);
-        names.Type(table.name);
+        names.TryRelation(PgTable(table));
+        names.Type(PgTable(table));
         TableDdlOptions options;
         options.schema = pg_schema;
         options.fillfactor = FillFactorFor(ctx_.fillfactor, table.schema, table.name);
         options.types = ctx_.types;
         options.overrides = ctx_.overrides;
+        options.renames = ctx_.renames;
         TableDdl ddl = BuildTableDdl(table, options, names);
         for (std::string &sql : ddl.create_statements)
             Emit(std::move(sql));
@@ -490,10 +531,10 @@ private:
     }
 
     void DropStatements(const MysqlTable &table, const std::string &pg_schema) {
-        Emit("DROP TABLE " + QualifiedName(pg_schema, table.name));
+        Emit("DROP TABLE " + QTable(pg_schema, table));
         for (const MysqlColumn &c : table.columns) {
             if (Map(c, table).enum_type)
-                Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, table.name, c.name)));
+                Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, table, c.name)));
         }
     }
 
@@ -521,7 +562,7 @@ private:
             Ignore("TRUNCATE " + Display(schema, name) + ": not a replicated table");
             return;
         }
-        Emit("TRUNCATE TABLE " + QualifiedName(*pg, name) + " RESTART IDENTITY");
+        Emit("TRUNCATE TABLE " + QTable(*pg, *table) + " RESTART IDENTITY");
         Change(ChangeKind::kTruncate, schema, name, *table, *pg);
     }
 
@@ -552,7 +593,7 @@ private:
                 c.new_schema = new_schema;
                 c.new_table = new_name;
                 c.pg_schema = *new_pg;
-                c.pg_table = new_name;
+                c.pg_table = PgTable(new_schema, new_name);
                 out_.changes.push_back(std::move(c));
                 out_.outcome = Outcome::kApplied;
                 return;
@@ -561,7 +602,7 @@ private:
             return;
         }
         if (!keep) {
-            Note(what + ": the table stops being replicated; " + QualifiedName(*pg, name) + " is kept");
+            Note(what + ": the table stops being replicated; " + QTable(*pg, *table) + " is kept");
             Change(ChangeKind::kStopReplicating, schema, name, std::nullopt, "");
             return;
         }
@@ -570,27 +611,32 @@ private:
         renamed.name = new_name;
         std::string current_schema = *pg;
         if (*new_pg != *pg) {
-            Emit("ALTER TABLE " + QualifiedName(*pg, name) + " SET SCHEMA " + QuoteIdent(*new_pg));
+            Emit("ALTER TABLE " + QTable(*pg, *table) + " SET SCHEMA " + QuoteIdent(*new_pg));
             for (const MysqlColumn &c : table->columns) {
                 if (Map(c, *table).enum_type)
-                    Emit("ALTER TYPE " + QualifiedName(*pg, EnumName(*pg, name, c.name)) + " SET SCHEMA " +
+                    Emit("ALTER TYPE " + QualifiedName(*pg, EnumName(*pg, *table, c.name)) + " SET SCHEMA " +
                          QuoteIdent(*new_pg));
             }
             current_schema = *new_pg;
         }
-        if (new_name != name) {
-            CheckIdentifierLength(new_name, "table");
-            Emit("ALTER TABLE " + QualifiedName(current_schema, name) + " RENAME TO " + QuoteIdent(new_name));
-            // Enum types follow the table's name, as init_replica would name them.
-            for (const MysqlColumn &c : table->columns) {
-                if (!Map(c, *table).enum_type)
-                    continue;
-                const std::string old_type = EnumName(*pg, name, c.name);
-                const std::string new_type = EnumTypeName(new_name, c.name);
-                if (old_type != new_type)
-                    Emit("ALTER TYPE " + QualifiedName(current_schema, old_type) + " RENAME TO " +
-                         QuoteIdent(new_type));
-            }
+        const std::string old_pg_name = PgTable(*table), new_pg_name = PgTable(renamed);
+        if (new_pg_name != old_pg_name)
+            Emit("ALTER TABLE " + QualifiedName(current_schema, old_pg_name) + " RENAME TO " +
+                 QuoteIdent(new_pg_name));
+        // Column names follow the rename rules of the new name; enum types the table's and the
+        // column's names, as init_replica would name them.
+        for (const MysqlColumn &c : table->columns) {
+            const std::string old_column = PgColumn(*table, c.name), new_column = PgColumn(renamed, c.name);
+            if (old_column != new_column)
+                Emit("ALTER TABLE " + QualifiedName(current_schema, new_pg_name) + " RENAME COLUMN " +
+                     QuoteIdent(old_column) + " TO " + QuoteIdent(new_column));
+            if (!Map(c, *table).enum_type)
+                continue;
+            const std::string old_type = EnumName(*pg, *table, c.name);
+            const std::string new_type = EnumTypeName(new_pg_name, new_column);
+            if (old_type != new_type)
+                Emit("ALTER TYPE " + QualifiedName(current_schema, old_type) + " RENAME TO " +
+                     QuoteIdent(new_type));
         }
         Change(ChangeKind::kRename, schema, name, renamed, *new_pg);
     }
@@ -662,7 +708,7 @@ private:
     }
 
     void AlterClauseBody(MysqlTable &t, const std::string &pg_schema, const AlterSpec &s) {
-        const std::string q = QualifiedName(pg_schema, t.name);
+        const std::string q = QTable(pg_schema, t);
         const std::string display = t.Display();
         switch (s.kind) {
             case AlterKind::kAddColumn:
@@ -693,12 +739,12 @@ private:
                 }
                 SetColumnDefault(*c, TypeOfColumn(*c), s.default_value, ctx_.types.default_style);
                 MappedColumn m = Map(*c, t);
-                const std::string type = ExistingType(m, pg_schema, t.name);
+                const std::string type = ExistingType(m, pg_schema, t);
                 const std::string sql = DefaultSql(m, type);
                 if (!sql.empty()) {
-                    Emit("ALTER TABLE " + q + " ALTER COLUMN " + QuoteIdent(c->name) + " SET DEFAULT " + sql);
+                    Emit("ALTER TABLE " + q + " ALTER COLUMN " + QColumn(t, c->name) + " SET DEFAULT " + sql);
                 } else {
-                    Emit("ALTER TABLE " + q + " ALTER COLUMN " + QuoteIdent(c->name) + " DROP DEFAULT");
+                    Emit("ALTER TABLE " + q + " ALTER COLUMN " + QColumn(t, c->name) + " DROP DEFAULT");
                     for (const std::string &n : m.notes)
                         Note(display + ": " + n);
                 }
@@ -728,14 +774,14 @@ private:
                 if (IndexSkipReason(t, *index).empty()) {
                     // PostgreSQL index names are per schema: the new name is chosen as BuildIndexDdl
                     // chooses it (the MySQL name when free, else one after the table).
-                    const std::string old_pg = IndexName(pg_schema, t.name, index->name);
+                    const std::string old_pg = IndexName(pg_schema, t, index->name);
                     SchemaNames &names = Names(pg_schema);
                     names.ReleaseRelation(old_pg);
                     std::string new_pg;
                     if (s.new_name.size() <= kMaxIdentifierBytes && names.TryRelation(s.new_name))
                         new_pg = s.new_name;
                     else
-                        new_pg = names.Relation(Cut(t.name, 30) + "_" + Cut(s.new_name, 30));
+                        new_pg = names.Relation(Cut(PgTable(t), 30) + "_" + Cut(s.new_name, 30));
                     if (new_pg != old_pg)
                         Emit("ALTER INDEX " + QualifiedName(pg_schema, old_pg) + " RENAME TO " +
                              QuoteIdent(new_pg));
@@ -860,20 +906,21 @@ private:
             throw Refuse{s.offset,
                          "ADD COLUMN: table " + t.Display() + " has a column " + QuoteIdent(def.name)};
         }
-        CheckIdentifierLength(def.name, "column");
         MysqlColumn column = ColumnFromDefinition(def, TableCharset(t), ctx_.types.default_style);
         PlaceColumn(t, column, s, t.columns.size());
-        const std::string q = QualifiedName(pg_schema, t.name);
+        const std::string col = QColumn(t, column.name);
+        const std::string q = QTable(pg_schema, t);
         MappedColumn m = Map(column, t);
         for (const std::string &n : m.notes)
             Note(t.Display() + ": " + n);
         std::string type = m.pg_type;
         if (m.enum_type) {
-            const std::string enum_name = Names(pg_schema).Type(EnumTypeName(t.name, column.name));
+            const std::string enum_name =
+                Names(pg_schema).Type(EnumTypeName(PgTable(t), PgColumn(t, column.name)));
             type = QualifiedName(pg_schema, enum_name);
             Emit(CreateEnumTypeSql(type, m.enum_labels));
         }
-        std::string definition = ColumnDefinitionSql(m, type);
+        std::string definition = ColumnDefinitionSql(PgMapped(m, t), type);
         bool drop_default = false;
         if ((m.not_null && !m.identity && DefaultSql(m, type).empty()) || m.sequence) {
             // Existing rows get MySQL's implicit default (0, '', the first label, a zero date).
@@ -883,7 +930,7 @@ private:
             MappedColumn im = Map(implicit, t);
             im.not_null = m.not_null;
             if (!DefaultSql(im, type).empty() && !m.sequence) {
-                definition = ColumnDefinitionSql(im, type);
+                definition = ColumnDefinitionSql(PgMapped(im, t), type);
                 drop_default = true;
             }
         }
@@ -891,19 +938,19 @@ private:
             // auto_increment without identity: numbered by an owned sequence, existing rows too.
             MappedColumn nullable = m;
             nullable.not_null = false;
-            Emit("ALTER TABLE " + q + " ADD COLUMN " + ColumnDefinitionSql(nullable, type));
-            for (std::string &sql : SequenceStatements(pg_schema, t.name, column.name, Names(pg_schema)))
+            Emit("ALTER TABLE " + q + " ADD COLUMN " + ColumnDefinitionSql(PgMapped(nullable, t), type));
+            for (std::string &sql :
+                 SequenceStatements(pg_schema, PgTable(t), PgColumn(t, column.name), Names(pg_schema)))
                 Emit(std::move(sql));
-            Emit("UPDATE " + q + " SET " + QuoteIdent(column.name) + " = DEFAULT");
-            Emit("ALTER TABLE " + q + " ALTER COLUMN " + QuoteIdent(column.name) + " SET NOT NULL");
+            Emit("UPDATE " + q + " SET " + col + " = DEFAULT");
+            Emit("ALTER TABLE " + q + " ALTER COLUMN " + col + " SET NOT NULL");
         } else {
             Emit("ALTER TABLE " + q + " ADD COLUMN " + definition);
         }
         if (drop_default)
-            Emit("ALTER TABLE " + q + " ALTER COLUMN " + QuoteIdent(column.name) + " DROP DEFAULT");
+            Emit("ALTER TABLE " + q + " ALTER COLUMN " + col + " DROP DEFAULT");
         if (!column.comment.empty())
-            Emit("COMMENT ON COLUMN " + q + "." + QuoteIdent(column.name) + " IS " +
-                 QuoteLiteral(column.comment));
+            Emit("COMMENT ON COLUMN " + q + "." + col + " IS " + QuoteLiteral(column.comment));
         InlineKeys(t, pg_schema, def);
     }
 
@@ -924,8 +971,8 @@ private:
     void CreateIndexStatements(const MysqlTable &t, const std::string &pg_schema, const MysqlIndex &index) {
         std::string reason;
         std::vector<std::string> column_statements;
-        std::optional<IndexDdl> ddl =
-            BuildIndexDdl(t, index, MapAll(t), pg_schema, Names(pg_schema), column_statements, reason);
+        std::optional<IndexDdl> ddl = BuildIndexDdl(PgNamed(t), PgNamed(t, index), PgMapAll(t), pg_schema,
+                                                    Names(pg_schema), column_statements, reason);
         if (!ddl.has_value()) {
             Note(t.Display() + ": index " + QuoteIdent(index.name) + " not created (" + reason + ")");
             return;
@@ -955,13 +1002,12 @@ private:
     void DropIndexStatements(const MysqlTable &t, const std::string &pg_schema, const MysqlIndex &index) {
         if (!IndexSkipReason(t, index).empty())
             return;
-        const std::string pg_name = IndexName(pg_schema, t.name, index.name);
+        const std::string pg_name = IndexName(pg_schema, t, index.name);
         bool constraint = index.Primary();
         for (const MysqlIndexPart &part : index.parts)
             constraint = constraint && !part.sub_part.has_value();
         if (constraint)
-            Emit("ALTER TABLE " + QualifiedName(pg_schema, t.name) + " DROP CONSTRAINT " +
-                 QuoteIdent(pg_name));
+            Emit("ALTER TABLE " + QTable(pg_schema, t) + " DROP CONSTRAINT " + QuoteIdent(pg_name));
         else
             Emit("DROP INDEX " + QualifiedName(pg_schema, pg_name));
         Names(pg_schema).ReleaseRelation(pg_name);
@@ -1002,7 +1048,7 @@ private:
                          "DROP COLUMN: " + QuoteIdent(c->name) + " is the last column of " + t.Display()};
         const std::string name = c->name;
         const MappedColumn m = Map(*c, t);
-        const std::string q = QualifiedName(pg_schema, t.name);
+        const std::string q = QTable(pg_schema, t);
         // PostgreSQL drops every index on the column; MySQL drops the column from them.
         std::vector<MysqlIndex> rebuilt;
         for (auto it = t.indexes.begin(); it != t.indexes.end();) {
@@ -1038,16 +1084,16 @@ private:
                              t.foreign_keys.end());
         t.columns.erase(t.columns.begin() + (c - t.columns.data()));
         Renumber(t);
-        Emit("ALTER TABLE " + q + " DROP COLUMN " + QuoteIdent(name));
+        Emit("ALTER TABLE " + q + " DROP COLUMN " + QColumn(t, name));
         if (m.enum_type)
-            Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t.name, name)));
+            Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t, name)));
         for (MysqlIndex &index : rebuilt) {
             // The index lost its name with the column: init_replica's name is free again.
             SchemaNames fresh;
             std::string reason;
             std::vector<std::string> column_statements;
-            std::optional<IndexDdl> ddl =
-                BuildIndexDdl(t, index, MapAll(t), pg_schema, fresh, column_statements, reason);
+            std::optional<IndexDdl> ddl = BuildIndexDdl(PgNamed(t), PgNamed(t, index), PgMapAll(t), pg_schema,
+                                                        fresh, column_statements, reason);
             if (index.Primary())
                 t.indexes.insert(t.indexes.begin(), index);
             else
@@ -1069,12 +1115,13 @@ private:
         if (other != nullptr && other != &c)
             throw Refuse{offset,
                          "RENAME COLUMN: table " + t.Display() + " has a column " + QuoteIdent(new_name)};
-        CheckIdentifierLength(new_name, "column");
-        const std::string q = QualifiedName(pg_schema, t.name);
-        Emit("ALTER TABLE " + q + " RENAME COLUMN " + QuoteIdent(c.name) + " TO " + QuoteIdent(new_name));
+        const std::string q = QTable(pg_schema, t);
+        const std::string old_pg = PgColumn(t, c.name), new_pg = PgColumn(t, new_name);
+        if (old_pg != new_pg)
+            Emit("ALTER TABLE " + q + " RENAME COLUMN " + QuoteIdent(old_pg) + " TO " + QuoteIdent(new_pg));
         if (Map(c, t).enum_type) {
-            const std::string old_type = EnumName(pg_schema, t.name, c.name);
-            const std::string new_type = EnumTypeName(t.name, new_name);
+            const std::string old_type = EnumName(pg_schema, t, c.name);
+            const std::string new_type = EnumTypeName(PgTable(t), new_pg);
             if (old_type != new_type)
                 Emit("ALTER TYPE " + QualifiedName(pg_schema, old_type) + " RENAME TO " +
                      QuoteIdent(new_type));
@@ -1101,10 +1148,10 @@ private:
             return;
         }
         const parser::ColumnDef &def = *s.column;
-        const std::string q = QualifiedName(pg_schema, t.name);
+        const std::string q = QTable(pg_schema, t);
         const MysqlColumn old = *found;
         const MappedColumn om = Map(old, t);
-        const std::string old_type = ExistingType(om, pg_schema, t.name);
+        const std::string old_type = ExistingType(om, pg_schema, t);
 
         MysqlColumn column = ColumnFromDefinition(def, old.charset, ctx_.types.default_style);
         if (column.charset.empty() && !old.charset.empty() && !column.column_type.empty())
@@ -1118,7 +1165,7 @@ private:
                     column.nullable = false;
             }
         }
-        const std::string col = QuoteIdent(column.name);
+        const std::string col = QColumn(t, column.name);
         const size_t place = static_cast<size_t>(found - t.columns.data());
         t.columns.erase(t.columns.begin() + static_cast<std::ptrdiff_t>(place));
         PlaceColumn(t, column, s, place);
@@ -1130,14 +1177,14 @@ private:
         const bool type_changed = om.pg_type != nm.pg_type || om.enum_type != nm.enum_type ||
                                   (om.enum_type && om.enum_labels != nm.enum_labels);
         std::string new_type =
-            om.enum_type && nm.enum_type && !type_changed ? ExistingType(nm, pg_schema, t.name) : nm.pg_type;
+            om.enum_type && nm.enum_type && !type_changed ? ExistingType(nm, pg_schema, t) : nm.pg_type;
         bool default_dropped = false;
         const std::string old_default = DefaultSql(om, old_type);
         if (om.identity && !nm.identity)
             Emit(alter + " DROP IDENTITY IF EXISTS");
         if (type_changed && !NoConversion(om, nm).empty())
-            throw Refuse{s.offset, "CHANGE/MODIFY COLUMN " + col + " of " + t.Display() + ": " +
-                                       old.column_type + " values are not converted to " +
+            throw Refuse{s.offset, "CHANGE/MODIFY COLUMN " + QuoteIdent(column.name) + " of " + t.Display() +
+                                       ": " + old.column_type + " values are not converted to " +
                                        column.column_type + " (PostgreSQL has no cast doing " +
                                        NoConversion(om, nm) + ")"};
         if (type_changed) {
@@ -1146,14 +1193,14 @@ private:
                 default_dropped = true;
             }
             if (nm.enum_type) {
-                const std::string final_name = EnumTypeName(t.name, column.name);
+                const std::string final_name = EnumTypeName(PgTable(t), PgColumn(t, column.name));
                 SchemaNames &names = Names(pg_schema);
                 if (om.enum_type) {
                     const std::string tmp = names.Type(Cut(final_name, kMaxIdentifierBytes - 4) + "_new");
                     const std::string qtmp = QualifiedName(pg_schema, tmp);
                     Emit(CreateEnumTypeSql(qtmp, nm.enum_labels));
                     Emit(alter + " TYPE " + qtmp + " USING " + UsingExpression(om, nm, col, qtmp));
-                    Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t.name, column.name)));
+                    Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t, column.name)));
                     Emit("ALTER TYPE " + qtmp + " RENAME TO " + QuoteIdent(final_name));
                     new_type = QualifiedName(pg_schema, final_name);
                 } else {
@@ -1164,7 +1211,7 @@ private:
             } else {
                 Emit(alter + " TYPE " + new_type + " USING " + UsingExpression(om, nm, col, new_type));
                 if (om.enum_type)
-                    Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t.name, column.name)));
+                    Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t, column.name)));
             }
         }
         const bool old_not_null = om.not_null || om.identity;
@@ -1192,7 +1239,8 @@ private:
         if (nm.identity && !om.identity)
             Emit(alter + " ADD GENERATED BY DEFAULT AS IDENTITY");
         if (nm.sequence && !om.sequence)
-            for (std::string &sql : SequenceStatements(pg_schema, t.name, column.name, Names(pg_schema)))
+            for (std::string &sql :
+                 SequenceStatements(pg_schema, PgTable(t), PgColumn(t, column.name), Names(pg_schema)))
                 Emit(std::move(sql));
         if (om.sequence && !nm.sequence && !default_dropped)
             Emit(alter + " DROP DEFAULT");
