@@ -297,6 +297,30 @@ TEST(DdlTranslateRegistry, RefusalsCarryTheOffsetAndNeverThrow) {
     EXPECT_EQ(t[0].message, "unknown data type 'frobnicate'");
 }
 
+TEST(DdlTranslateRegistry, AnIndexRebuiltWithoutADroppedColumnKeepsItsPostgresName) {
+    // Index names are per schema in PostgreSQL: u's name_status was created as u_name_status
+    // (t's has the MySQL name), as the catalogue says through Context::index_name.
+    Registry registry;
+    Context ctx;
+    ctx.current_schema = "shop";
+    ctx.schema_mappings["shop"] = "pg_shop";
+    ctx.registry = &registry;
+    for (const char *sql : {"CREATE TABLE t (a int, b int, KEY name_status (a, b))",
+                            "CREATE TABLE u (name int, status int, KEY name_status (name, status))"}) {
+        for (const Translation &t : TranslateText(sql, ctx))
+            registry.Apply(t);
+    }
+    ctx.index_name = [](const std::string &, const std::string &pg_table, const std::string &index) {
+        return pg_table == "u" ? "u_" + index : index;
+    };
+    std::vector<Translation> t = TranslateText("ALTER TABLE u DROP COLUMN status", ctx);
+    ASSERT_EQ(t.size(), 1u);
+    ASSERT_EQ(t[0].outcome, Outcome::kApplied) << t[0].message;
+    EXPECT_EQ(t[0].statements,
+              (std::vector<std::string>{"ALTER TABLE \"pg_shop\".\"u\" DROP COLUMN \"status\"",
+                                        "CREATE INDEX \"u_name_status\" ON \"pg_shop\".\"u\" (\"name\")"}));
+}
+
 TEST(DdlTranslateRegistry, TextThatIsNotUtf8IsRefused) {
     // A latin1 client's enum label (0xe9: é) would reach PostgreSQL as invalid UTF-8.
     Registry registry;

@@ -1088,12 +1088,13 @@ private:
         if (m.enum_type)
             Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t, name)));
         for (MysqlIndex &index : rebuilt) {
-            // The index lost its name with the column: init_replica's name is free again.
-            SchemaNames fresh;
+            // PostgreSQL dropped the index with the column: its name is free again (another
+            // table's index may still hold the MySQL name).
+            Names(pg_schema).ReleaseRelation(IndexName(pg_schema, t, index.name));
             std::string reason;
             std::vector<std::string> column_statements;
             std::optional<IndexDdl> ddl = BuildIndexDdl(PgNamed(t), PgNamed(t, index), PgMapAll(t), pg_schema,
-                                                        fresh, column_statements, reason);
+                                                        Names(pg_schema), column_statements, reason);
             if (index.Primary())
                 t.indexes.insert(t.indexes.begin(), index);
             else
