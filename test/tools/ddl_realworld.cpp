@@ -676,6 +676,13 @@ private:
                 if (n.compare(0, prefix.size(), prefix) == 0 &&
                     (n.size() == prefix.size() || n[prefix.size()] == '_'))
                     return n;
+            // Named after the table's old name (renamed since): ..._<index>[_N].
+            for (const std::string &n : names) {
+                const size_t at = n.rfind("_" + wanted);
+                if (at != std::string::npos && at > 0 &&
+                    (at + 1 + wanted.size() == n.size() || n[at + 1 + wanted.size()] == '_'))
+                    return n;
+            }
             return wanted.size() <= 63 ? wanted : prefix;
         };
         std::vector<translate::Translation> ts;

@@ -1188,6 +1188,20 @@ private:
                                        ": " + old.column_type + " values are not converted to " +
                                        column.column_type + " (PostgreSQL has no cast doing " +
                                        NoConversion(om, nm) + ")"};
+        // A prefix index is an expression on the column (left(), substring()) that depends on its
+        // type: dropped before the type changes, created again after.
+        std::vector<MysqlIndex> prefixed;
+        if (type_changed) {
+            for (const MysqlIndex &index : t.indexes) {
+                bool uses = false;
+                for (const MysqlIndexPart &part : index.parts)
+                    uses = uses || (part.sub_part.has_value() && SameName(part.column, column.name));
+                if (uses && IndexSkipReason(t, index).empty()) {
+                    DropIndexStatements(t, pg_schema, index);
+                    prefixed.push_back(index);
+                }
+            }
+        }
         if (type_changed) {
             if (!old_default.empty() || om.sequence) {
                 Emit(alter + " DROP DEFAULT");
@@ -1237,6 +1251,8 @@ private:
             else if (new_default.empty() && !old_default.empty() && !default_dropped)
                 Emit(alter + " DROP DEFAULT");
         }
+        for (const MysqlIndex &index : prefixed)
+            CreateIndexStatements(t, pg_schema, index);
         if (nm.identity && !om.identity) {
             // An identity column has no default: the old one goes first.
             if (!old_default.empty() && !default_dropped)
