@@ -408,6 +408,105 @@ std::vector<Extracted> ExtractStatements(const std::string &text) {
     return out;
 }
 
+// ---- temporary tables ----
+// A row-based binary log has no statement about a temporary table: those are left out.
+
+// The table a CREATE [OR REPLACE] TEMPORARY TABLE [IF NOT EXISTS] creates ("" for another statement).
+std::string TemporaryTableCreated(const std::string &sql) {
+    std::vector<std::string> w = LeadingWords(sql, 8);
+    size_t i = 0;
+    if (i >= w.size() || w[i++] != "CREATE")
+        return "";
+    if (i + 1 < w.size() && w[i] == "OR" && w[i + 1] == "REPLACE")
+        i += 2;
+    if (i + 1 >= w.size() || w[i] != "TEMPORARY" || w[i + 1] != "TABLE")
+        return "";
+    // The name: after TABLE [IF NOT EXISTS], possibly quoted or qualified (the last part counts).
+    std::string l = Lower(sql);
+    size_t p = l.find("table");
+    p += 5;
+    auto skip_ws = [&] {
+        while (p < sql.size() && std::isspace(static_cast<unsigned char>(sql[p])))
+            ++p;
+    };
+    skip_ws();
+    if (l.compare(p, 2, "if") == 0) {
+        p = l.find("exists", p);
+        if (p == std::string::npos)
+            return "";
+        p += 6;
+        skip_ws();
+    }
+    std::string name;
+    while (p < sql.size()) {
+        if (sql[p] == '`') {
+            size_t e = sql.find('`', p + 1);
+            if (e == std::string::npos)
+                return "";
+            name = sql.substr(p + 1, e - p - 1);
+            p = e + 1;
+        } else {
+            size_t b = p;
+            while (p < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[p])) || sql[p] == '_' ||
+                                      sql[p] == '$' || static_cast<unsigned char>(sql[p]) >= 0x80))
+                ++p;
+            name = sql.substr(b, p - b);
+        }
+        if (p < sql.size() && sql[p] == '.')
+            ++p;
+        else
+            break;
+    }
+    return Lower(name);
+}
+
+// The tables a statement acts on, lower-cased (unqualified or in `test`), with what it does to
+// them: dropped, or renamed (from → to).
+struct Targets {
+    std::vector<std::string> tables;
+    std::vector<std::string> dropped;
+    std::vector<std::pair<std::string, std::string>> renamed;
+};
+
+Targets TargetsOf(const std::string &sql) {
+    Targets out;
+    auto local = [](const parser::TableName &t) { return t.schema.empty() || Lower(t.schema) == "test"; };
+    for (const parser::Statement &st : parser::Parse(sql)) {
+        if (st.refusal.has_value())
+            continue;
+        if (const auto *a = std::get_if<parser::AlterTable>(&st.body)) {
+            if (!local(a->table))
+                continue;
+            out.tables.push_back(Lower(a->table.name));
+            for (const parser::AlterSpec &spec : a->specs)
+                if (spec.kind == parser::AlterKind::kRenameTable && spec.new_table.has_value())
+                    out.renamed.emplace_back(Lower(a->table.name), Lower(spec.new_table->name));
+        } else if (const auto *d = std::get_if<parser::DropTable>(&st.body)) {
+            for (const parser::TableName &t : d->tables)
+                if (local(t)) {
+                    out.tables.push_back(Lower(t.name));
+                    out.dropped.push_back(Lower(t.name));
+                }
+        } else if (const auto *r = std::get_if<parser::RenameTable>(&st.body)) {
+            for (const auto &[from, to] : r->renames)
+                if (local(from)) {
+                    out.tables.push_back(Lower(from.name));
+                    out.renamed.emplace_back(Lower(from.name), Lower(to.name));
+                }
+        } else if (const auto *t = std::get_if<parser::TruncateTable>(&st.body)) {
+            if (local(t->table))
+                out.tables.push_back(Lower(t->table.name));
+        } else if (const auto *c = std::get_if<parser::CreateIndex>(&st.body)) {
+            if (local(c->table))
+                out.tables.push_back(Lower(c->table.name));
+        } else if (const auto *x = std::get_if<parser::DropIndex>(&st.body)) {
+            if (local(x->table))
+                out.tables.push_back(Lower(x->table.name));
+        }
+    }
+    return out;
+}
+
 // ---- PostgreSQL ----
 
 struct Pg {
@@ -457,7 +556,8 @@ void OnSignal(int sig) {
 // ---- the run ----
 
 struct Figures {
-    size_t files = 0, extracted = 0, skipped_system = 0, accepted = 0, rejected_by_mariadb = 0;
+    size_t files = 0, extracted = 0, skipped_system = 0, accepted = 0, rejected_by_mariadb = 0,
+           on_temporary = 0;
     size_t applied = 0, ignored = 0, refused = 0, pg_rejected = 0, pg_statements = 0, resync_errors = 0;
     std::map<std::string, size_t> refusals;        // normalized message → count
     std::map<std::string, std::string> refusal_ex; // message → an example
@@ -535,6 +635,7 @@ private:
         my_.Execute("CREATE DATABASE test");
         my_.Execute("USE test");
         registry_ = translate::Registry();
+        temporary_.clear();
         std::string err = pg_.Run("DROP SCHEMA IF EXISTS test CASCADE; CREATE SCHEMA test");
         if (!err.empty())
             throw Error("PostgreSQL: " + err);
@@ -627,8 +728,46 @@ private:
             return;
         }
         ++f_.accepted;
+        // Statements on a temporary table (it hides the table of that name) are not in a row-based
+        // binary log.
+        std::string sql = e.sql; // what the binary log would have
+        std::vector<std::string> lead = LeadingWords(e.sql, 2);
+        if (const std::string created = TemporaryTableCreated(e.sql); !created.empty()) {
+            temporary_.insert(created);
+        } else if (lead.size() == 2 && lead[0] == "DROP" && lead[1] == "TEMPORARY") {
+            // Read as a DROP TABLE for its names.
+            std::string drop = e.sql;
+            const size_t at = Lower(drop).find("temporary");
+            drop.erase(at, 9);
+            for (const std::string &t : TargetsOf(drop).dropped)
+                temporary_.erase(t);
+        } else {
+            Targets targets = TargetsOf(e.sql);
+            bool on_temporary = false;
+            for (const std::string &t : targets.tables)
+                on_temporary = on_temporary || temporary_.count(t) > 0;
+            // DROP TABLE of temporary and base tables: the binary log has the base ones.
+            std::string base;
+            for (const std::string &t : targets.dropped)
+                if (temporary_.count(t) == 0)
+                    base += (base.empty() ? "DROP TABLE `" : ", `") + t + "`";
+            if (on_temporary && !base.empty()) {
+                for (const std::string &t : targets.dropped)
+                    temporary_.erase(t);
+                sql = base;
+            } else if (on_temporary) {
+                for (const std::string &t : targets.dropped)
+                    temporary_.erase(t);
+                for (const auto &[from, to] : targets.renamed)
+                    if (temporary_.erase(from))
+                        temporary_.insert(to);
+                ++f_.on_temporary;
+                Detail(where, "temporary", "", e.sql);
+                return;
+            }
+        }
         // Translate under the guard.
-        snprintf(g_current, sizeof g_current, "%s: %s", where.c_str(), OneLine(e.sql, 3500).c_str());
+        snprintf(g_current, sizeof g_current, "%s: %s", where.c_str(), OneLine(sql, 3500).c_str());
         translate::Context ctx;
         ctx.current_schema = "test";
         ctx.schema_mappings = {{"test", "test"}};
@@ -689,7 +828,7 @@ private:
         alarm(10);
         g_guarded = 1;
         try {
-            ts = translate::TranslateText(e.sql, ctx);
+            ts = translate::TranslateText(sql, ctx);
         } catch (const std::exception &ex) {
             alarm(0);
             fprintf(stderr, "ddl_realworld: EXCEPTION %s in the parser/translator on %s\n", ex.what(),
@@ -710,8 +849,8 @@ private:
             ++f_.refused;
             std::string key = Normalize(refused->message);
             if (f_.refusals[key]++ == 0)
-                f_.refusal_ex[key] = where + ": " + OneLine(e.sql, 200) + "  →  " + refused->message;
-            Detail(where, "refused", refused->message, e.sql);
+                f_.refusal_ex[key] = where + ": " + OneLine(sql, 200) + "  →  " + refused->message;
+            Detail(where, "refused", refused->message, sql);
             Resync();
             return;
         }
@@ -719,7 +858,7 @@ private:
             ++f_.ignored;
             std::string why = ts.empty() ? "no statement" : Normalize(ts.front().message);
             ++f_.ignored_why[why];
-            Detail(where, "ignored", ts.empty() ? "" : ts.front().message, e.sql);
+            Detail(where, "ignored", ts.empty() ? "" : ts.front().message, sql);
             return;
         }
         ++f_.applied;
@@ -744,13 +883,13 @@ private:
         if (!error.empty()) {
             ++f_.pg_rejected;
             if (f_.pg_examples.size() < 40)
-                f_.pg_examples.push_back(where + ": " + OneLine(e.sql, 400) + "\n      PostgreSQL: " +
+                f_.pg_examples.push_back(where + ": " + OneLine(sql, 400) + "\n      PostgreSQL: " +
                                          OneLine(failed, 400) + "\n      error: " + OneLine(error));
-            Detail(where, "pg-rejected", error + " :: " + failed, e.sql);
+            Detail(where, "pg-rejected", error + " :: " + failed, sql);
             Resync();
             return;
         }
-        Detail(where, "applied", "", e.sql);
+        Detail(where, "applied", "", sql);
         bool copy = false;
         for (const translate::Translation &t : ts) {
             registry_.Apply(t);
@@ -777,6 +916,7 @@ private:
     Pg &pg_;
     std::ostream *details_;
     translate::Registry registry_;
+    std::set<std::string> temporary_; // the temporary tables of the session (lower-cased)
     Figures f_;
 
 public:
@@ -889,6 +1029,7 @@ int main(int argc, char **argv) {
           << "  left out (system schemas):     " << f.skipped_system << "\n"
           << "  rejected by MariaDB:           " << f.rejected_by_mariadb << "\n"
           << "  accepted by MariaDB:           " << f.accepted << "\n"
+          << "    on a temporary table (not in a row-based binlog): " << f.on_temporary << "\n"
           << "    translated (applied):        " << f.applied << "\n"
           << "    ignored by design:           " << f.ignored << "\n"
           << "    refused:                     " << f.refused << "\n"
