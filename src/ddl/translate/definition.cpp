@@ -518,6 +518,20 @@ MysqlTable TableFromCreate(const parser::CreateTable &create, const std::string 
         table.columns.push_back(ColumnFromDefinition(def, charset, style));
     }
     Renumber(table);
+    // CREATE TABLE ... SELECT: a key may name a column of the SELECT, which the table map of the
+    // rows brings (the key is kept as declared).
+    auto add_index = [&](MysqlIndex index) {
+        bool from_select = false;
+        for (const MysqlIndexPart &part : index.parts)
+            from_select = from_select || (create.as_select && part.expression.empty() &&
+                                          FindColumnCi(table, part.column) == nullptr);
+        if (!from_select)
+            AddIndex(table, std::move(index));
+        else if (index.Primary())
+            table.indexes.insert(table.indexes.begin(), std::move(index));
+        else
+            table.indexes.push_back(std::move(index));
+    };
     // Inline keys first (in column order), as MySQL builds them.
     for (const ColumnDef &def : create.columns) {
         if (def.primary_key) {
@@ -528,7 +542,7 @@ MysqlTable TableFromCreate(const parser::CreateTable &create, const std::string 
         }
     }
     for (const KeyDef &key : create.keys)
-        AddIndex(table, IndexFromKey(key, table));
+        add_index(IndexFromKey(key, table));
     for (const ColumnDef &def : create.columns) {
         if (def.unique_key) {
             KeyDef key;
