@@ -233,11 +233,17 @@ void DefaultMapping(const MysqlColumn &c, const std::string &schema, const std::
         m.kind = CopyKind::kText;
         std::vector<std::string> labels = ParseEnumLabels(c.column_type);
         bool fits = true;
+        bool nul = false; // a label with a NUL byte (ENUM(0x6100)): no PostgreSQL enum label has one
         for (const std::string &label : labels) {
             if (label.size() > kMaxIdentifierBytes)
                 fits = false;
+            nul = nul || label.find('\0') != std::string::npos;
         }
-        if (fits) {
+        if (nul) {
+            m.pg_type = "text";
+            m.notes.push_back("column " + QuoteIdent(c.name) +
+                              " is an ENUM with a label holding a NUL byte: stored as text");
+        } else if (fits) {
             m.enum_type = true;
             // MySQL stores '' (index 0) for invalid values in non-strict mode; it sorts first.
             if (std::find(labels.begin(), labels.end(), std::string()) == labels.end())
