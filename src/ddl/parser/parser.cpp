@@ -820,7 +820,13 @@ private:
             type.name = w;
             ExpectSymbol("(");
             do {
-                type.labels.push_back(StringLiteral("a quoted label"));
+                if (Cur().kind == TokenKind::kHex) {
+                    // ENUM(0x61, X'62'): the label is the bytes.
+                    type.labels.push_back(Cur().value);
+                    Advance();
+                } else {
+                    type.labels.push_back(StringLiteral("a quoted label"));
+                }
             } while (AcceptSymbol(","));
             ExpectSymbol(")");
             CharacterModifiers(type);
