@@ -683,8 +683,9 @@ private:
             return;
         }
         MysqlTable t = *table;
+        const std::vector<AlterSpec> specs = SwapColumnsThroughTemporaryNames(t, *pg, s.specs);
         const AlterSpec *rename = nullptr;
-        for (const AlterSpec &spec : s.specs) {
+        for (const AlterSpec &spec : specs) {
             if (spec.kind == AlterKind::kRenameTable)
                 rename = &spec;
             else
@@ -695,6 +696,50 @@ private:
             return;
         }
         Change(ChangeKind::kAlter, schema, name, t, *pg);
+    }
+
+    // MySQL reads every CHANGE / RENAME COLUMN of one ALTER against the table as it was: `CHANGE
+    // a b ..., CHANGE b a ...` swaps two columns. Applied one after the other, the second would find
+    // the first's result: the columns renamed to a name another clause renames away go through a
+    // temporary name first. Returns the clauses naming those temporary names.
+    std::vector<AlterSpec> SwapColumnsThroughTemporaryNames(MysqlTable &t, const std::string &pg_schema,
+                                                            const std::vector<AlterSpec> &specs) {
+        auto renamed_to = [](const AlterSpec &spec) -> std::string {
+            if (spec.kind == AlterKind::kChangeColumn && spec.column.has_value())
+                return spec.column->name;
+            if (spec.kind == AlterKind::kRenameColumn)
+                return spec.new_name;
+            return "";
+        };
+        std::set<std::string> renamed_away;
+        for (const AlterSpec &spec : specs) {
+            const std::string to = renamed_to(spec);
+            if (!to.empty() && !SameName(to, spec.name))
+                renamed_away.insert(AsciiLower(spec.name));
+        }
+        bool swap = false;
+        for (const AlterSpec &spec : specs) {
+            const std::string to = renamed_to(spec);
+            swap =
+                swap || (!to.empty() && !SameName(to, spec.name) && renamed_away.count(AsciiLower(to)) > 0);
+        }
+        std::vector<AlterSpec> out = specs;
+        if (!swap)
+            return out;
+        int n = 0;
+        for (AlterSpec &spec : out) {
+            const std::string to = renamed_to(spec);
+            MysqlColumn *c = to.empty() || SameName(to, spec.name) ? nullptr : FindColumnCi(t, spec.name);
+            if (c == nullptr)
+                continue;
+            std::string tmp;
+            do
+                tmp = "_chameleon_swap_" + std::to_string(++n);
+            while (FindColumnCi(t, tmp) != nullptr);
+            RenameColumn(t, pg_schema, *c, tmp, spec.offset);
+            spec.name = tmp;
+        }
+        return out;
     }
 
     // ---- ALTER TABLE clauses ----
