@@ -683,7 +683,7 @@ private:
             return;
         }
         MysqlTable t = *table;
-        const std::vector<AlterSpec> specs = SwapColumnsThroughTemporaryNames(t, *pg, s.specs);
+        const std::vector<AlterSpec> specs = AgainstTheTableAsItWas(t, *pg, s.specs);
         const AlterSpec *rename = nullptr;
         for (const AlterSpec &spec : specs) {
             if (spec.kind == AlterKind::kRenameTable)
@@ -698,12 +698,14 @@ private:
         Change(ChangeKind::kAlter, schema, name, t, *pg);
     }
 
-    // MySQL reads every CHANGE / RENAME COLUMN of one ALTER against the table as it was: `CHANGE
-    // a b ..., CHANGE b a ...` swaps two columns. Applied one after the other, the second would find
-    // the first's result: the columns renamed to a name another clause renames away go through a
-    // temporary name first. Returns the clauses naming those temporary names.
-    std::vector<AlterSpec> SwapColumnsThroughTemporaryNames(MysqlTable &t, const std::string &pg_schema,
-                                                            const std::vector<AlterSpec> &specs) {
+    // MySQL reads every CHANGE / RENAME COLUMN and RENAME INDEX of one ALTER against the table as
+    // it was: `CHANGE a b ..., CHANGE b a ...` swaps two columns. Applied one after the other, the
+    // second would find the first's result: columns and indexes renamed to a name another clause
+    // renames away go through a temporary name first. Returns the clauses to apply in order
+    // (renamed indexes first, naming the temporary names).
+    std::vector<AlterSpec> AgainstTheTableAsItWas(MysqlTable &t, const std::string &pg_schema,
+                                                  const std::vector<AlterSpec> &specs) {
+        int n = 0;
         auto renamed_to = [](const AlterSpec &spec) -> std::string {
             if (spec.kind == AlterKind::kChangeColumn && spec.column.has_value())
                 return spec.column->name;
@@ -724,9 +726,31 @@ private:
                 swap || (!to.empty() && !SameName(to, spec.name) && renamed_away.count(AsciiLower(to)) > 0);
         }
         std::vector<AlterSpec> out = specs;
+        // RENAME INDEX names an index of the table as it was: before any ADD INDEX (`ADD INDEX i1
+        // (d), RENAME INDEX i1 TO x` renames the old i1), and swapped names go through temporary
+        // names too.
+        std::stable_partition(out.begin(), out.end(),
+                              [](const AlterSpec &spec) { return spec.kind == AlterKind::kRenameKey; });
+        std::set<std::string> keys_away;
+        for (const AlterSpec &spec : out) {
+            if (spec.kind == AlterKind::kRenameKey && !SameName(spec.name, spec.new_name))
+                keys_away.insert(AsciiLower(spec.name));
+        }
+        for (AlterSpec &spec : out) {
+            if (spec.kind != AlterKind::kRenameKey || SameName(spec.name, spec.new_name) ||
+                keys_away.count(AsciiLower(spec.new_name)) == 0 || FindIndexCi(t, spec.name) == nullptr)
+                continue;
+            AlterSpec away = spec;
+            std::string tmp;
+            do
+                tmp = "_chameleon_swap_" + std::to_string(++n);
+            while (FindIndexCi(t, tmp) != nullptr);
+            away.new_name = tmp;
+            AlterClause(t, pg_schema, away);
+            spec.name = tmp;
+        }
         if (!swap)
             return out;
-        int n = 0;
         for (AlterSpec &spec : out) {
             const std::string to = renamed_to(spec);
             MysqlColumn *c = to.empty() || SameName(to, spec.name) ? nullptr : FindColumnCi(t, spec.name);
@@ -814,8 +838,7 @@ private:
                 if (const MysqlIndex *other = FindIndexCi(t, s.new_name); other != nullptr && other != index)
                     throw Refuse{s.offset, "RENAME INDEX " + QuoteIdent(s.name) + " TO " +
                                                QuoteIdent(s.new_name) + ": table " + display +
-                                               " has an index of that name (names swapped within one "
-                                               "statement are not translated)"};
+                                               " has an index of that name"};
                 if (IndexSkipReason(t, *index).empty()) {
                     // PostgreSQL index names are per schema: the new name is chosen as BuildIndexDdl
                     // chooses it (the MySQL name when free, else one after the table).
