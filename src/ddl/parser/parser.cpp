@@ -951,6 +951,19 @@ private:
             NormalizeTimestampExpression(v);
             return v;
         }
+        if (IsSymbol(t, "@")) {
+            // A variable (DEFAULT @@version, @@session.sql_mode): an expression.
+            const size_t begin = t.offset;
+            size_t end = begin;
+            while (!AtEnd() && Cur().offset == end &&
+                   (IsSymbol(Cur(), "@") || IsSymbol(Cur(), ".") || Cur().kind == TokenKind::kWord)) {
+                end = Cur().offset + Cur().length;
+                Advance();
+            }
+            v.kind = DefaultValue::Kind::kExpression;
+            v.text = std::string(text_.substr(begin, end - begin));
+            return v;
+        }
         Unexpected("a default value");
     }
 
