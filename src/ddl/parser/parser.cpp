@@ -937,6 +937,25 @@ private:
             v.text = "nextval(" + (seq.schema.empty() ? "" : seq.schema + ".") + seq.name + ")";
             return v;
         }
+        if (IsWord(t, "CASE")) {
+            // CASE ... END (nested CASEs counted): an expression.
+            const size_t begin = t.offset;
+            size_t depth = 0;
+            while (!AtEnd()) {
+                if (IsWord(Cur(), "CASE"))
+                    ++depth;
+                else if (IsWord(Cur(), "END") && --depth == 0)
+                    break;
+                Advance();
+            }
+            if (AtEnd())
+                Unexpected("END of CASE");
+            const size_t end = Cur().offset + Cur().length;
+            Advance();
+            v.kind = DefaultValue::Kind::kExpression;
+            v.text = std::string(text_.substr(begin, end - begin));
+            return v;
+        }
         if (t.kind == TokenKind::kWord) {
             v.kind = DefaultValue::Kind::kExpression;
             const size_t begin = t.offset;
