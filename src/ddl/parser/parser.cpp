@@ -336,7 +336,7 @@ private:
             kind = KeyKind::kSpatial, key_word = true;
         if (key_word || online || Word("INDEX")) {
             ExpectWord("INDEX");
-            return CreateIndexBody(kind);
+            return CreateIndexBody(kind, or_replace);
         }
         if (AcceptWord("DATABASE") || AcceptWord("SCHEMA"))
             return IgnoreRest("CREATE DATABASE");
@@ -1252,8 +1252,9 @@ private:
 
     // ---- CREATE INDEX / DROP INDEX ----
 
-    StatementBody CreateIndexBody(KeyKind kind) {
+    StatementBody CreateIndexBody(KeyKind kind, bool or_replace) {
         CreateIndex ci;
+        ci.or_replace = or_replace;
         ci.key.kind = kind;
         ci.key.offset = Cur().offset;
         IfNotExists(ci.key.if_not_exists);

@@ -644,6 +644,14 @@ private:
     void On(const parser::CreateIndex &s) {
         parser::AlterTable alter;
         alter.table = s.table;
+        if (s.or_replace) {
+            AlterSpec drop;
+            drop.kind = AlterKind::kDropKey;
+            drop.name = s.key.name;
+            drop.if_exists = true;
+            drop.offset = s.key.offset;
+            alter.specs.push_back(drop);
+        }
         AlterSpec spec;
         spec.kind = AlterKind::kAddKey;
         spec.key = s.key;
@@ -698,11 +706,11 @@ private:
         Change(ChangeKind::kAlter, schema, name, t, *pg);
     }
 
-    // MySQL reads every CHANGE / RENAME COLUMN and RENAME INDEX of one ALTER against the table as
-    // it was: `CHANGE a b ..., CHANGE b a ...` swaps two columns. Applied one after the other, the
+    // MySQL reads every CHANGE / RENAME / DROP COLUMN and RENAME INDEX of one ALTER against the
+    // table as it was: `CHANGE a b ..., CHANGE b a ...` swaps two columns. Applied one after the other, the
     // second would find the first's result: columns and indexes renamed to a name another clause
     // renames away go through a temporary name first. Returns the clauses to apply in order
-    // (renamed indexes first, naming the temporary names).
+    // (dropped columns, then renamed indexes first; temporary names in place).
     std::vector<AlterSpec> AgainstTheTableAsItWas(MysqlTable &t, const std::string &pg_schema,
                                                   const std::vector<AlterSpec> &specs) {
         int n = 0;
@@ -731,6 +739,10 @@ private:
         // names too.
         std::stable_partition(out.begin(), out.end(),
                               [](const AlterSpec &spec) { return spec.kind == AlterKind::kRenameKey; });
+        // DROP COLUMN names a column of the table as it was too: `CHANGE e d ..., DROP COLUMN d`
+        // drops the old d before e takes its name.
+        std::stable_partition(out.begin(), out.end(),
+                              [](const AlterSpec &spec) { return spec.kind == AlterKind::kDropColumn; });
         std::set<std::string> keys_away;
         for (const AlterSpec &spec : out) {
             if (spec.kind == AlterKind::kRenameKey && !SameName(spec.name, spec.new_name))
