@@ -740,9 +740,21 @@ private:
         std::stable_partition(out.begin(), out.end(),
                               [](const AlterSpec &spec) { return spec.kind == AlterKind::kRenameKey; });
         // DROP COLUMN names a column of the table as it was too: `CHANGE e d ..., DROP COLUMN d`
-        // drops the old d before e takes its name.
-        std::stable_partition(out.begin(), out.end(),
-                              [](const AlterSpec &spec) { return spec.kind == AlterKind::kDropColumn; });
+        // drops the old d before e takes its name (moved before that clause only: MySQL checks
+        // that a column remains on the final table).
+        for (size_t k = 0; k < out.size(); ++k) {
+            if (out[k].kind != AlterKind::kDropColumn)
+                continue;
+            for (size_t i = 0; i < k; ++i) {
+                const std::string to = renamed_to(out[i]);
+                if (!to.empty() && SameName(to, out[k].name)) {
+                    AlterSpec drop = out[k];
+                    out.erase(out.begin() + static_cast<std::ptrdiff_t>(k));
+                    out.insert(out.begin() + static_cast<std::ptrdiff_t>(i), drop);
+                    break;
+                }
+            }
+        }
         std::set<std::string> keys_away;
         for (const AlterSpec &spec : out) {
             if (spec.kind == AlterKind::kRenameKey && !SameName(spec.name, spec.new_name))
