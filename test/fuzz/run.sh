@@ -41,9 +41,10 @@ target=${2:-all}
 fuzz_flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
 
 if [ "$target" = all ] || [ "$target" = ddl ]; then
-    ddl_srcs=("$root"/src/ddl/parser/*.cpp "$root"/src/ddl/translate/*.cpp "$root"/src/ddl/table_ddl.cpp
+    ddl_srcs=("$root"/src/ddl/parser/*.cpp "$root"/src/ddl/translate/*.cpp "$root"/src/ddl/table_ddl.cpp "$root"/src/ddl/names.cpp
               "$root"/src/ddl/type_map.cpp "$root"/src/ddl/pg_text.cpp "$root"/src/convert/*.cpp
-              "$root"/src/common/*.cpp "$root"/src/mysql/connection.cpp)
+              "$root"/src/common/*.cpp "$root"/src/mysql/connection.cpp "$root"/src/mysql/binlog/value_text.cpp
+              "$root"/src/mysql/binlog/json_binary.cpp "$root"/src/mysql/binlog/errors.cpp)
     clang++ "${flags[@]}" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
         -o "$build/ddl_fuzz" "$root/test/fuzz/ddl_fuzz.cpp" "${ddl_srcs[@]}" -lmariadb
     rm -rf "$build/corpus_ddl"
