@@ -1436,6 +1436,17 @@ private:
             push(Ignore("REMOVE PARTITIONING", offset));
             return;
         }
+        if (AcceptWords("CONVERT", "TABLE") || AcceptWords("CONVERT", "PARTITION")) {
+            // MariaDB 10.7+: CONVERT TABLE t TO PARTITION p ... / CONVERT PARTITION p TO TABLE t:
+            // rows move between tables without row events.
+            const std::string what = "CONVERT " + Upper(tokens_[pos_ - 1].text);
+            SkipPartitionClause();
+            AlterSpec s;
+            s.kind = AlterKind::kPartitionData;
+            s.what = what;
+            push(std::move(s));
+            return;
+        }
         if (AcceptWords("TRUNCATE", "PARTITION") || AcceptWords("EXCHANGE", "PARTITION")) {
             const std::string what = Upper(tokens_[pos_ - 2].text) + " PARTITION";
             SkipPartitionClause();

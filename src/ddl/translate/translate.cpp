@@ -691,6 +691,11 @@ private:
             return;
         }
         MysqlTable t = *table;
+        // A table may lose its last column when the statement adds one (PostgreSQL takes a table
+        // without columns in between).
+        alter_adds_columns_ = false;
+        for (const AlterSpec &spec : s.specs)
+            alter_adds_columns_ = alter_adds_columns_ || spec.kind == AlterKind::kAddColumn;
         const std::vector<AlterSpec> specs = AgainstTheTableAsItWas(t, *pg, s.specs);
         const AlterSpec *rename = nullptr;
         for (const AlterSpec &spec : specs) {
@@ -740,13 +745,15 @@ private:
         std::stable_partition(out.begin(), out.end(),
                               [](const AlterSpec &spec) { return spec.kind == AlterKind::kRenameKey; });
         // DROP COLUMN names a column of the table as it was too: `CHANGE e d ..., DROP COLUMN d`
-        // drops the old d before e takes its name (moved before that clause only: MySQL checks
-        // that a column remains on the final table).
+        // and `ADD d ..., DROP COLUMN d` drop the old d before the other clause takes its name (moved before
+        // that clause only: MySQL checks that a column remains on the final table).
         for (size_t k = 0; k < out.size(); ++k) {
             if (out[k].kind != AlterKind::kDropColumn)
                 continue;
             for (size_t i = 0; i < k; ++i) {
-                const std::string to = renamed_to(out[i]);
+                const std::string to = out[i].kind == AlterKind::kAddColumn && out[i].column.has_value()
+                                           ? out[i].column->name
+                                           : renamed_to(out[i]);
                 if (!to.empty() && SameName(to, out[k].name)) {
                     AlterSpec drop = out[k];
                     out.erase(out.begin() + static_cast<std::ptrdiff_t>(k));
@@ -1135,7 +1142,7 @@ private:
             MissingColumn(t, s);
             return;
         }
-        if (t.columns.size() == 1)
+        if (t.columns.size() == 1 && !alter_adds_columns_)
             throw Refuse{s.offset,
                          "DROP COLUMN: " + QuoteIdent(c->name) + " is the last column of " + t.Display()};
         const std::string name = c->name;
@@ -1367,6 +1374,7 @@ private:
     Translation &out_;
     std::map<Key, std::optional<MysqlTable>> overlay_;
     std::map<std::string, SchemaNames> names_;
+    bool alter_adds_columns_ = false; // the ALTER TABLE being translated has an ADD COLUMN
 };
 
 // The offset of the first byte of `text` that does not start a valid UTF-8 sequence (overlong
