@@ -1077,9 +1077,14 @@ private:
                 if (AcceptSymbol("="))
                     Identifier("a compression method");
             } else if (AcceptWord("CONSTRAINT")) {
-                if (!Word("CHECK"))
+                if (!Word("CHECK") && !Word("REFERENCES"))
                     Identifier("a constraint name");
-                col.checks.push_back(CheckDefinition().expression);
+                if (Word("REFERENCES")) {
+                    ForeignKeyDef ignored; // as the inline REFERENCES below
+                    References(ignored);
+                } else {
+                    col.checks.push_back(CheckDefinition().expression);
+                }
             } else if (Word("CHECK")) {
                 col.checks.push_back(CheckDefinition().expression);
             } else if (Word("REFERENCES")) {
