@@ -581,12 +581,19 @@ std::string Normalize(const std::string &message) {
                 continue;
             }
         }
+        // A number on its own (not UTF-8's 8, not 0x..., not a name's digits) becomes N.
         if (std::isdigit(static_cast<unsigned char>(c)) &&
-            (out.empty() || !std::isalpha(static_cast<unsigned char>(out.back())))) {
-            while (i + 1 < message.size() && std::isdigit(static_cast<unsigned char>(message[i + 1])))
-                ++i;
-            out += "N";
-            continue;
+            (out.empty() || (!std::isalnum(static_cast<unsigned char>(out.back())) && out.back() != '-' &&
+                             out.back() != '_'))) {
+            size_t e = i;
+            while (e + 1 < message.size() && std::isdigit(static_cast<unsigned char>(message[e + 1])))
+                ++e;
+            if (e + 1 >= message.size() ||
+                !(std::isalpha(static_cast<unsigned char>(message[e + 1])) || message[e + 1] == '_')) {
+                i = e;
+                out += "N";
+                continue;
+            }
         }
         out += c;
     }
