@@ -445,6 +445,7 @@ private:
         ctx.schema_mappings = source_.mappings;
         ctx.types = ddl_types_;
         ctx.overrides = source_.configuration.type_override;
+        ctx.renames = source_.settings.rename; // the names the copy gave
         const std::vector<std::string> limit = source_.settings.limit_tables,
                                        skip = source_.settings.skip_tables;
         ctx.replicated = [limit, skip](const std::string &schema, const std::string &table) {
