@@ -54,7 +54,7 @@ override CXXFLAGS += -MMD -MP
 -include $(OBJS:.o=.d)
 endif
 
-.PHONY: test demo unit bench fuzz binlog-dump check-headers format
+.PHONY: test demo unit bench fuzz binlog-dump check-headers format ddl-realworld
 
 # ---- unit tests (GoogleTest) over the pure layers ----
 # Built out of tree (UNIT_BUILD) from the same sources, so several builds can run side by side.
@@ -83,6 +83,15 @@ binlog-dump: $(UNIT_BUILD)/binlog_dump
 $(UNIT_BUILD)/binlog_dump: test/tools/binlog_dump.cpp $(BINLOG_SRCS)
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 -O2 -g -Wall -Wextra $(WERROR) -Isrc $(MARIADB_CFLAGS) -o $@ $^ -lmariadb -lzstd -lz
+
+# ddl_realworld: the DDL parser and translator over MariaDB's own test suite (issue 11); `make
+# ddl-realworld` runs it on a throwaway MariaDB and PostgreSQL (test/tools/ddl_realworld.sh).
+PG_INCLUDEDIR := $(shell $(PG_CONFIG) --includedir 2>/dev/null)
+$(UNIT_BUILD)/ddl_realworld: test/tools/ddl_realworld.cpp $(addprefix $(UNIT_BUILD)/,$(PURE_SRCS:.cpp=.o))
+	@mkdir -p $(dir $@)
+	$(CXX) $(UNIT_CXXFLAGS) -I$(PG_INCLUDEDIR) -o $@ $^ -lmariadb -lyaml-cpp -lzstd -lz -lpq
+ddl-realworld:
+	bash test/tools/ddl_realworld.sh
 
 # libFuzzer over the binlog event parser and row decoder, then over the DDL parser and translator
 # (clang, ASan+UBSan), each for FUZZ_SECONDS; not in CI.

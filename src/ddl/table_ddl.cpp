@@ -117,8 +117,9 @@ std::string CutName(const std::string &text, size_t bytes) {
 }
 
 // Index key parts; prefix parts become expressions (left(col, n) / substring(col from 1 for n)).
+// A constraint (PRIMARY KEY) takes no DESC: `with_order` false leaves it out.
 std::string IndexKey(const MysqlTable &table, const MysqlIndex &index,
-                     const std::vector<MappedColumn> &columns, bool &has_expression) {
+                     const std::vector<MappedColumn> &columns, bool &has_expression, bool with_order = true) {
     std::string key;
     for (const MysqlIndexPart &part : index.parts) {
         if (!key.empty())
@@ -141,7 +142,7 @@ std::string IndexKey(const MysqlTable &table, const MysqlIndex &index,
         } else {
             key += QuoteIdent(part.column);
         }
-        if (part.descending)
+        if (part.descending && with_order)
             key += " DESC";
     }
     return key;
@@ -225,6 +226,9 @@ std::optional<IndexDdl> BuildIndexDdl(const MysqlTable &table, const MysqlIndex 
     idx.primary = index.Primary();
     idx.unique = index.unique || idx.primary;
     if (idx.primary && !has_expression) {
+        // PostgreSQL constraints have no sort order: a DESC primary key part is ascending (the
+        // order only helps scans; the key is the same).
+        key = IndexKey(table, index, columns, has_expression, false);
         idx.name = names.Relation(PrimaryKeyName(table.name));
         idx.sql = "ALTER TABLE " + qualified + " ADD CONSTRAINT " + QuoteIdent(idx.name) + " PRIMARY KEY (" +
                   key + ")";

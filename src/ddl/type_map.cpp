@@ -6,6 +6,7 @@
 #include "mysql/connection.hpp" // QuoteIdentifier (pure: no libmariadb header)
 
 #include <algorithm>
+#include <cstring>
 #include <cctype>
 
 namespace chameleon::ddl {
@@ -232,11 +233,17 @@ void DefaultMapping(const MysqlColumn &c, const std::string &schema, const std::
         m.kind = CopyKind::kText;
         std::vector<std::string> labels = ParseEnumLabels(c.column_type);
         bool fits = true;
+        bool nul = false; // a label with a NUL byte (ENUM(0x6100)): no PostgreSQL enum label has one
         for (const std::string &label : labels) {
             if (label.size() > kMaxIdentifierBytes)
                 fits = false;
+            nul = nul || label.find('\0') != std::string::npos;
         }
-        if (fits) {
+        if (nul) {
+            m.pg_type = "text";
+            m.notes.push_back("column " + QuoteIdent(c.name) +
+                              " is an ENUM with a label holding a NUL byte: stored as text");
+        } else if (fits) {
             m.enum_type = true;
             // MySQL stores '' (index 0) for invalid values in non-strict mode; it sorts first.
             if (std::find(labels.begin(), labels.end(), std::string()) == labels.end())
@@ -310,6 +317,123 @@ void AdaptKindToTarget(const MysqlColumn &c, const std::string &pg_type, MappedC
         }
     } else {
         m.kind = CopyKind::kText;
+    }
+}
+
+// Is `text` one JSON value (RFC 8259), as PostgreSQL's jsonb input takes it? Nesting is counted,
+// not recursed.
+bool IsJsonText(const std::string &text) {
+    size_t i = 0;
+    const size_t n = text.size();
+    auto ws = [&] {
+        while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+            ++i;
+    };
+    auto string = [&] {
+        if (i >= n || text[i] != '"')
+            return false;
+        for (++i; i < n; ++i) {
+            const unsigned char c = static_cast<unsigned char>(text[i]);
+            if (c == '"') {
+                ++i;
+                return true;
+            }
+            if (c < 0x20)
+                return false;
+            if (c == '\\') {
+                if (++i >= n || std::string("\"\\/bfnrtu").find(text[i]) == std::string::npos)
+                    return false;
+            }
+        }
+        return false;
+    };
+    auto scalar = [&] {
+        if (i < n && text[i] == '"')
+            return string();
+        for (const char *word : {"true", "false", "null"}) {
+            const size_t len = std::strlen(word);
+            if (text.compare(i, len, word) == 0) {
+                i += len;
+                return true;
+            }
+        }
+        const size_t start = i;
+        if (i < n && text[i] == '-')
+            ++i;
+        if (i >= n || !std::isdigit(static_cast<unsigned char>(text[i])))
+            return false;
+        if (text[i] == '0')
+            ++i;
+        else
+            while (i < n && std::isdigit(static_cast<unsigned char>(text[i])))
+                ++i;
+        if (i < n && text[i] == '.') {
+            if (++i >= n || !std::isdigit(static_cast<unsigned char>(text[i])))
+                return false;
+            while (i < n && std::isdigit(static_cast<unsigned char>(text[i])))
+                ++i;
+        }
+        if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+            ++i;
+            if (i < n && (text[i] == '+' || text[i] == '-'))
+                ++i;
+            if (i >= n || !std::isdigit(static_cast<unsigned char>(text[i])))
+                return false;
+            while (i < n && std::isdigit(static_cast<unsigned char>(text[i])))
+                ++i;
+        }
+        return i > start;
+    };
+    std::string open; // the containers entered, innermost last
+    ws();
+    while (true) {
+        // A value.
+        if (i < n && (text[i] == '{' || text[i] == '[')) {
+            open += text[i++];
+            ws();
+            const char close = open.back() == '{' ? '}' : ']';
+            if (i < n && text[i] == close) {
+                ++i;
+                open.pop_back();
+            } else {
+                if (open.back() == '{') {
+                    if (!string())
+                        return false;
+                    ws();
+                    if (i >= n || text[i++] != ':')
+                        return false;
+                    ws();
+                }
+                continue;
+            }
+        } else if (!scalar()) {
+            return false;
+        }
+        // After a value: the end, a separator or a container closing.
+        while (true) {
+            ws();
+            if (open.empty())
+                return i == n;
+            const char close = open.back() == '{' ? '}' : ']';
+            if (i < n && text[i] == close) {
+                ++i;
+                open.pop_back();
+                continue;
+            }
+            if (i >= n || text[i] != ',')
+                return false;
+            ++i;
+            ws();
+            if (open.back() == '{') {
+                if (!string())
+                    return false;
+                ws();
+                if (i >= n || text[i++] != ':')
+                    return false;
+                ws();
+            }
+            break;
+        }
     }
 }
 
@@ -447,6 +571,12 @@ void TranslateDefault(const MysqlColumn &c, const TypeMapOptions &options, Mappe
     }
     if (m.kind == CopyKind::kGeometryWkb || m.kind == CopyKind::kGeometryEwkb) {
         m.notes.push_back("default of geometry column " + QuoteIdent(c.name) + " not translated");
+        return;
+    }
+    if (m.pg_type == "jsonb" && !IsJsonText(text)) {
+        // MariaDB takes any text as the DEFAULT of a JSON column (its CHECK fails on insert only).
+        m.notes.push_back("default " + raw + " of column " + QuoteIdent(c.name) +
+                          " is not JSON: not translated");
         return;
     }
     if (IsBinaryType(t) && t == "binary" && c.char_max_length.has_value() &&

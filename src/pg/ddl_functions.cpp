@@ -79,6 +79,7 @@ CHAMELEON_FUNCTION(chameleon_translate_ddl) {
         ctx.current_schema = origins.front();
         ctx.overrides = configuration.type_override;
         ctx.fillfactor = configuration.fillfactor;
+        ctx.renames = settings.rename; // the names the copy gave
         const std::vector<std::string> limit = settings.limit_tables, skip = settings.skip_tables;
         ctx.replicated = [limit, skip](const std::string &schema, const std::string &table) {
             return ddl::TableSelected(limit, skip, schema, table);

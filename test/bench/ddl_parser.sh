@@ -8,9 +8,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BENCH_BUILD:-/tmp/build-ddl-bench}
 mkdir -p "$build"
-srcs=("$root"/src/ddl/parser/*.cpp "$root"/src/ddl/translate/*.cpp "$root"/src/ddl/table_ddl.cpp
+srcs=("$root"/src/ddl/parser/*.cpp "$root"/src/ddl/translate/*.cpp "$root"/src/ddl/table_ddl.cpp "$root"/src/ddl/names.cpp
       "$root"/src/ddl/type_map.cpp "$root"/src/ddl/pg_text.cpp "$root"/src/convert/*.cpp
-      "$root"/src/common/*.cpp "$root"/src/mysql/connection.cpp)
+      "$root"/src/common/*.cpp "$root"/src/mysql/connection.cpp
+      "$root"/src/mysql/binlog/value_text.cpp "$root"/src/mysql/binlog/json_binary.cpp "$root"/src/mysql/binlog/errors.cpp)
 g++ -std=c++17 -O2 -g -DNDEBUG -Wall -Wextra -Werror -I"$root/src" -I/usr/include/mariadb \
     -o "$build/ddl_bench" "$root/test/bench/ddl_bench.cpp" "${srcs[@]}" -lmariadb
 "$build/ddl_bench" "$root/test/unit/data/ddl" --seconds "${1:-2}"

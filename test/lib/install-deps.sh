@@ -7,6 +7,7 @@ PACKAGES=(
   build-essential g++ make pkg-config
   postgresql-15 postgresql-server-dev-15 postgresql-client-15 libpq-dev libipc-run-perl
   mariadb-server mariadb-client libmariadb-dev
+  mariadb-test-data   # MariaDB's mysql-test suite, read by make ddl-realworld (issue 11)
   libyaml-cpp-dev libgtest-dev googletest
   libzstd-dev zlib1g-dev libssl-dev
   clang clang-format libclang-rt-14-dev

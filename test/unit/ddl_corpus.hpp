@@ -9,6 +9,7 @@
 //   @style mysql|mariadb    how COLUMN_DEFAULT is written (default mariadb)
 //   @override TYPE PGTYPE   a type_override rule for every table
 //   @skip SCHEMA.TABLE      a table left out by skip_tables
+//   @rename SCHEMA.TABLE[.COLUMN] NAME   a rename rule of the source (the PostgreSQL name)
 //   @setup SQL              a statement applied before every case of the file (the registry)
 //   > SQL                   a case; following lines starting with "|" continue the SQL (newline kept)
 //   = SQL                   an expected PostgreSQL statement, in order (whitespace runs compare as one space)
@@ -49,6 +50,7 @@ struct File {
     bool mysql_style = false;
     std::vector<std::pair<std::string, std::string>> overrides;
     std::vector<std::string> skip;
+    std::vector<std::pair<std::string, std::string>> renames; // SCHEMA.TABLE[.COLUMN] → name
     std::vector<std::string> setup;
     std::vector<Case> cases;
     std::vector<std::string> lines; // the file as read (for blessing)
@@ -127,6 +129,9 @@ inline File ReadFile(const std::string &path) {
             } else if (key == "skip") {
                 words >> a;
                 f.skip.push_back(a);
+            } else if (key == "rename") {
+                words >> a >> b;
+                f.renames.emplace_back(a, b);
             } else if (key == "setup") {
                 f.setup.push_back(line.substr(line.find("setup") + 6));
             }

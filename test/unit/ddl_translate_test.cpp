@@ -43,6 +43,18 @@ Context ContextOf(const File &f, const Registry *registry) {
     ctx.replicated = [skip](const std::string &schema, const std::string &table) {
         return std::find(skip.begin(), skip.end(), schema + "." + table) == skip.end();
     };
+    for (const auto &r : f.renames) {
+        // SCHEMA.TABLE[.COLUMN]
+        const size_t dot = r.first.find('.');
+        const size_t dot2 = r.first.find('.', dot + 1);
+        config::Rename rename;
+        rename.schema = r.first.substr(0, dot);
+        rename.table =
+            r.first.substr(dot + 1, dot2 == std::string::npos ? std::string::npos : dot2 - dot - 1);
+        rename.column = dot2 == std::string::npos ? "" : r.first.substr(dot2 + 1);
+        rename.to = r.second;
+        ctx.renames.push_back(rename);
+    }
     ctx.registry = registry;
     return ctx;
 }
@@ -283,6 +295,51 @@ TEST(DdlTranslateRegistry, RefusalsCarryTheOffsetAndNeverThrow) {
     EXPECT_EQ(t[0].outcome, Outcome::kRefused);
     EXPECT_EQ(t[0].offset, 30u);
     EXPECT_EQ(t[0].message, "unknown data type 'frobnicate'");
+}
+
+TEST(DdlTranslateRegistry, AnIndexRebuiltWithoutADroppedColumnKeepsItsPostgresName) {
+    // Index names are per schema in PostgreSQL: u's name_status was created as u_name_status
+    // (t's has the MySQL name), as the catalogue says through Context::index_name.
+    Registry registry;
+    Context ctx;
+    ctx.current_schema = "shop";
+    ctx.schema_mappings["shop"] = "pg_shop";
+    ctx.registry = &registry;
+    for (const char *sql : {"CREATE TABLE t (a int, b int, KEY name_status (a, b))",
+                            "CREATE TABLE u (name int, status int, KEY name_status (name, status))"}) {
+        for (const Translation &t : TranslateText(sql, ctx))
+            registry.Apply(t);
+    }
+    ctx.index_name = [](const std::string &, const std::string &pg_table, const std::string &index) {
+        return pg_table == "u" ? "u_" + index : index;
+    };
+    std::vector<Translation> t = TranslateText("ALTER TABLE u DROP COLUMN status", ctx);
+    ASSERT_EQ(t.size(), 1u);
+    ASSERT_EQ(t[0].outcome, Outcome::kApplied) << t[0].message;
+    EXPECT_EQ(t[0].statements,
+              (std::vector<std::string>{"ALTER TABLE \"pg_shop\".\"u\" DROP COLUMN \"status\"",
+                                        "CREATE INDEX \"u_name_status\" ON \"pg_shop\".\"u\" (\"name\")"}));
+}
+
+TEST(DdlTranslateRegistry, TextThatIsNotUtf8IsRefused) {
+    // A latin1 client's enum label (0xe9: é) would reach PostgreSQL as invalid UTF-8.
+    Registry registry;
+    Context ctx;
+    ctx.schema_mappings["shop"] = "pg_shop";
+    ctx.registry = &registry;
+    std::vector<Translation> t = TranslateText("CREATE TABLE shop.t (a enum('caf\xe9'))", ctx);
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t[0].outcome, Outcome::kRefused);
+    EXPECT_EQ(t[0].message,
+              "the statement's text is not valid UTF-8 (byte 0xe9): a client character set other "
+              "than utf8 is not translated");
+    // Only what reaches PostgreSQL counts: a comment in latin1 does not.
+    t = TranslateText("CREATE TABLE shop.t (a int) /* caf\xe9 */", ctx);
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t[0].outcome, Outcome::kApplied) << t[0].message;
+    t = TranslateText("CREATE TABLE shop.u (a enum('caf\xc3\xa9', '\xf0\x9f\x98\x80'))", ctx);
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t[0].outcome, Outcome::kApplied) << t[0].message;
 }
 
 } // namespace

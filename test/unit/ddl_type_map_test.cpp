@@ -216,6 +216,12 @@ TEST(DdlTypeMap, EnumSetJson) {
     EXPECT_FALSE(long_labels.enum_type);
     EXPECT_EQ(long_labels.pg_type, "text");
     EXPECT_EQ(long_labels.notes.size(), 1u);
+    // ENUM(0x6100, 0x62): information_schema shows the NUL byte inside the quotes.
+    MappedColumn nul_label = Map(Col("e", "enum", std::string("enum('a\0','b')", 14)));
+    EXPECT_FALSE(nul_label.enum_type);
+    EXPECT_EQ(nul_label.pg_type, "text");
+    ASSERT_EQ(nul_label.notes.size(), 1u);
+    EXPECT_EQ(nul_label.notes[0], "column \"e\" is an ENUM with a label holding a NUL byte: stored as text");
 
     MappedColumn s = Map(Col("s", "set", "set('x','y','z')"));
     EXPECT_EQ(s.pg_type, "text[]");

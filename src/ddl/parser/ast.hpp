@@ -199,6 +199,7 @@ struct AlterTable {
 struct CreateIndex {
     TableName table;
     KeyDef key;
+    bool or_replace = false; // CREATE OR REPLACE INDEX (MariaDB): an index of that name is dropped first
 };
 
 struct DropIndex {

@@ -352,7 +352,7 @@ private:
             kind = KeyKind::kSpatial, key_word = true;
         if (key_word || online || Word("INDEX")) {
             ExpectWord("INDEX");
-            return CreateIndexBody(kind);
+            return CreateIndexBody(kind, or_replace);
         }
         if (AcceptWord("DATABASE") || AcceptWord("SCHEMA"))
             return IgnoreRest("CREATE DATABASE");
@@ -836,7 +836,13 @@ private:
             type.name = w;
             ExpectSymbol("(");
             do {
-                type.labels.push_back(StringLiteral("a quoted label"));
+                if (Cur().kind == TokenKind::kHex) {
+                    // ENUM(0x61, X'62'): the label is the bytes.
+                    type.labels.push_back(Cur().value);
+                    Advance();
+                } else {
+                    type.labels.push_back(StringLiteral("a quoted label"));
+                }
             } while (AcceptSymbol(","));
             ExpectSymbol(")");
             CharacterModifiers(type);
@@ -947,6 +953,25 @@ private:
             v.text = "nextval(" + (seq.schema.empty() ? "" : seq.schema + ".") + seq.name + ")";
             return v;
         }
+        if (IsWord(t, "CASE")) {
+            // CASE ... END (nested CASEs counted): an expression.
+            const size_t begin = t.offset;
+            size_t depth = 0;
+            while (!AtEnd()) {
+                if (IsWord(Cur(), "CASE"))
+                    ++depth;
+                else if (IsWord(Cur(), "END") && --depth == 0)
+                    break;
+                Advance();
+            }
+            if (AtEnd())
+                Unexpected("END of CASE");
+            const size_t end = Cur().offset + Cur().length;
+            Advance();
+            v.kind = DefaultValue::Kind::kExpression;
+            v.text = std::string(text_.substr(begin, end - begin));
+            return v;
+        }
         if (t.kind == TokenKind::kWord) {
             v.kind = DefaultValue::Kind::kExpression;
             const size_t begin = t.offset;
@@ -959,6 +984,19 @@ private:
             }
             v.text = std::string(text_.substr(begin, end - begin));
             NormalizeTimestampExpression(v);
+            return v;
+        }
+        if (IsSymbol(t, "@")) {
+            // A variable (DEFAULT @@version, @@session.sql_mode): an expression.
+            const size_t begin = t.offset;
+            size_t end = begin;
+            while (!AtEnd() && Cur().offset == end &&
+                   (IsSymbol(Cur(), "@") || IsSymbol(Cur(), ".") || Cur().kind == TokenKind::kWord)) {
+                end = Cur().offset + Cur().length;
+                Advance();
+            }
+            v.kind = DefaultValue::Kind::kExpression;
+            v.text = std::string(text_.substr(begin, end - begin));
             return v;
         }
         Unexpected("a default value");
@@ -1055,9 +1093,14 @@ private:
                 if (AcceptSymbol("="))
                     Identifier("a compression method");
             } else if (AcceptWord("CONSTRAINT")) {
-                if (!Word("CHECK"))
+                if (!Word("CHECK") && !Word("REFERENCES"))
                     Identifier("a constraint name");
-                col.checks.push_back(CheckDefinition().expression);
+                if (Word("REFERENCES")) {
+                    ForeignKeyDef ignored; // as the inline REFERENCES below
+                    References(ignored);
+                } else {
+                    col.checks.push_back(CheckDefinition().expression);
+                }
             } else if (Word("CHECK")) {
                 col.checks.push_back(CheckDefinition().expression);
             } else if (Word("REFERENCES")) {
@@ -1230,8 +1273,9 @@ private:
 
     // ---- CREATE INDEX / DROP INDEX ----
 
-    StatementBody CreateIndexBody(KeyKind kind) {
+    StatementBody CreateIndexBody(KeyKind kind, bool or_replace) {
         CreateIndex ci;
+        ci.or_replace = or_replace;
         ci.key.kind = kind;
         ci.key.offset = Cur().offset;
         IfNotExists(ci.key.if_not_exists);
@@ -1413,6 +1457,17 @@ private:
             push(Ignore("REMOVE PARTITIONING", offset));
             return;
         }
+        if (AcceptWords("CONVERT", "TABLE") || AcceptWords("CONVERT", "PARTITION")) {
+            // MariaDB 10.7+: CONVERT TABLE t TO PARTITION p ... / CONVERT PARTITION p TO TABLE t:
+            // rows move between tables without row events.
+            const std::string what = "CONVERT " + Upper(tokens_[pos_ - 1].text);
+            SkipPartitionClause();
+            AlterSpec s;
+            s.kind = AlterKind::kPartitionData;
+            s.what = what;
+            push(std::move(s));
+            return;
+        }
         if (AcceptWords("TRUNCATE", "PARTITION") || AcceptWords("EXCHANGE", "PARTITION")) {
             const std::string what = Upper(tokens_[pos_ - 2].text) + " PARTITION";
             SkipPartitionClause();
@@ -1497,7 +1552,9 @@ private:
             return;
         }
         if (AcceptWords("ORDER", "BY")) {
-            SkipClause();
+            // ORDER BY col [ASC|DESC] [, col ...]: the last clause, its commas are its own.
+            while (!AtEnd())
+                Advance();
             push(Ignore("ORDER BY", offset));
             return;
         }
@@ -1702,6 +1759,7 @@ private:
     AlterSpec AlterAlter() {
         AlterSpec s;
         if (AcceptWord("INDEX") || AcceptWord("KEY")) {
+            AcceptWords("IF", "EXISTS");
             Identifier("an index name");
             if (!AcceptWord("VISIBLE") && !AcceptWord("INVISIBLE") && !AcceptWord("IGNORED") &&
                 !AcceptWords("NOT", "IGNORED"))

@@ -158,6 +158,50 @@ std::string BytesAsBits(const std::string &bytes) {
     return first == std::string::npos ? "0" : bits.substr(first);
 }
 
+// The type MySQL gives a column declared `type`: BIT(0) is bit(1), DECIMAL(0[,0]) decimal(10,0).
+DataType EffectiveType(DataType type) {
+    if (type.name == "bit" && type.length == 0)
+        type.length = 1;
+    if (type.name == "decimal" && type.length == 0)
+        type.length = 10;
+    return type;
+}
+
+// A number written as the DEFAULT of a date or time column, as MySQL reads it: [YY]YYMMDD for a
+// date, [YY]YYMMDD[hhmmss] for a datetime or timestamp, [[hh]mm]ss for a time (fractions kept);
+// "" when it is not of that form (the caller keeps the text).
+std::string TemporalFromNumber(const std::string &type, const std::string &number) {
+    const size_t dot = number.find('.');
+    const std::string digits = number.substr(0, dot);
+    const std::string fraction = dot == std::string::npos ? "" : number.substr(dot);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+        (fraction.size() > 1 && fraction.find_first_not_of("0123456789", 1) != std::string::npos))
+        return "";
+    if (type == "time") {
+        if (digits.size() > 7)
+            return "";
+        const std::string d = std::string(6 - std::min<size_t>(digits.size(), 6), '0') + digits;
+        return d.substr(0, d.size() - 4) + ":" + d.substr(d.size() - 4, 2) + ":" + d.substr(d.size() - 2) +
+               fraction;
+    }
+    auto year = [](const std::string &yy) { return (std::stoi(yy) < 70 ? "20" : "19") + yy; };
+    std::string date, time;
+    if (digits.size() == 8 || digits.size() == 14) {
+        date = digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2);
+        time = digits.substr(8);
+    } else if (digits.size() == 6 || digits.size() == 12) {
+        date = year(digits.substr(0, 2)) + "-" + digits.substr(2, 2) + "-" + digits.substr(4, 2);
+        time = digits.substr(6);
+    } else {
+        return "";
+    }
+    if (type == "date")
+        return time.empty() ? date : "";
+    if (time.empty())
+        return date + " 00:00:00";
+    return date + " " + time.substr(0, 2) + ":" + time.substr(2, 2) + ":" + time.substr(4, 2) + fraction;
+}
+
 // COLUMN_DEFAULT (and EXTRA's default_generated) for a DEFAULT of a column of type `type`.
 void SetDefault(const DataType &type, const std::optional<DefaultValue> &value, DefaultStyle style,
                 MysqlColumn &c) {
@@ -188,6 +232,8 @@ void SetDefault(const DataType &type, const std::optional<DefaultValue> &value, 
                 literal(index >= 1 && index <= type.labels.size() ? type.labels[index - 1] : "");
             } else if (IsTemporalName(t) && value->text == "0") {
                 literal(t == "date" ? "0000-00-00" : t == "time" ? "00:00:00" : "0000-00-00 00:00:00");
+            } else if (IsTemporalName(t) && !TemporalFromNumber(t, value->text).empty()) {
+                literal(TemporalFromNumber(t, value->text));
             } else {
                 literal(value->text);
             }
@@ -243,7 +289,7 @@ MysqlIndex *FindIndexCi(MysqlTable &table, const std::string &name) {
 }
 
 MysqlColumn ColumnFromDefinition(const ColumnDef &def, const std::string &table_charset, DefaultStyle style) {
-    const DataType &type = def.type;
+    const DataType type = EffectiveType(def.type);
     MysqlColumn c;
     c.name = def.name;
     c.data_type = type.name;
@@ -472,6 +518,20 @@ MysqlTable TableFromCreate(const parser::CreateTable &create, const std::string 
         table.columns.push_back(ColumnFromDefinition(def, charset, style));
     }
     Renumber(table);
+    // CREATE TABLE ... SELECT: a key may name a column of the SELECT, which the table map of the
+    // rows brings (the key is kept as declared).
+    auto add_index = [&](MysqlIndex index) {
+        bool from_select = false;
+        for (const MysqlIndexPart &part : index.parts)
+            from_select = from_select || (create.as_select && part.expression.empty() &&
+                                          FindColumnCi(table, part.column) == nullptr);
+        if (!from_select)
+            AddIndex(table, std::move(index));
+        else if (index.Primary())
+            table.indexes.insert(table.indexes.begin(), std::move(index));
+        else
+            table.indexes.push_back(std::move(index));
+    };
     // Inline keys first (in column order), as MySQL builds them.
     for (const ColumnDef &def : create.columns) {
         if (def.primary_key) {
@@ -482,7 +542,7 @@ MysqlTable TableFromCreate(const parser::CreateTable &create, const std::string 
         }
     }
     for (const KeyDef &key : create.keys)
-        AddIndex(table, IndexFromKey(key, table));
+        add_index(IndexFromKey(key, table));
     for (const ColumnDef &def : create.columns) {
         if (def.unique_key) {
             KeyDef key;

@@ -1,6 +1,7 @@
 #include "ddl/translate/translate.hpp"
 
 #include "common/error.hpp"
+#include "ddl/names.hpp"
 #include "ddl/pg_text.hpp"
 #include "ddl/translate/definition.hpp"
 
@@ -128,6 +129,55 @@ bool IsPlainText(const MappedColumn &m) {
     return m.kind == CopyKind::kText && !m.enum_type && m.pg_type != "jsonb";
 }
 
+// What a column holds, for type changes: PostgreSQL casts between some of these only.
+enum class ValueClass { kNumber, kText, kBytes, kTemporal, kDuration, kBits, kOther };
+
+ValueClass ClassOf(const MappedColumn &m) {
+    switch (m.kind) {
+        case CopyKind::kNumber:
+        case CopyKind::kBitInteger:
+            return m.pg_type == "boolean" ? ValueClass::kOther : ValueClass::kNumber;
+        case CopyKind::kText:
+            return m.enum_type || m.pg_type == "jsonb" ? ValueClass::kOther : ValueClass::kText;
+        case CopyKind::kBytea:
+        case CopyKind::kGeometryWkb:
+            return ValueClass::kBytes;
+        case CopyKind::kDate:
+        case CopyKind::kDateTime:
+        case CopyKind::kTimestampUtc:
+            return ValueClass::kTemporal;
+        case CopyKind::kTime:
+            return ValueClass::kDuration;
+        case CopyKind::kBitString:
+            return ValueClass::kBits;
+        default:
+            return ValueClass::kOther;
+    }
+}
+
+// Why the values of a `from` column cannot become `to` values in PostgreSQL ("" when they can):
+// PostgreSQL has no cast, and MySQL's own conversion (20050102 → DATE, TIME → HHMMSS, an integer
+// → the enum label of that index, ...) would need more than one.
+std::string NoConversion(const MappedColumn &from, const MappedColumn &to) {
+    const ValueClass f = ClassOf(from), t = ClassOf(to);
+    if (f == t || f == ValueClass::kText || t == ValueClass::kText || t == ValueClass::kBytes ||
+        IsArrayType(from) || IsArrayType(to))
+        return "";
+    if (f == ValueClass::kBytes)
+        return t == ValueClass::kNumber || t == ValueClass::kOther ? "" : "binary data";
+    const bool numeric_to_other =
+        f == ValueClass::kNumber &&
+        (t == ValueClass::kTemporal || t == ValueClass::kDuration || t == ValueClass::kBits || to.enum_type);
+    const bool to_numeric =
+        t == ValueClass::kNumber &&
+        (f == ValueClass::kTemporal || f == ValueClass::kDuration || f == ValueClass::kBits);
+    const bool time_date = (f == ValueClass::kTemporal && t == ValueClass::kDuration) ||
+                           (f == ValueClass::kDuration && t == ValueClass::kTemporal);
+    if (numeric_to_other || to_numeric || time_date)
+        return "MySQL's conversion";
+    return "";
+}
+
 // The USING expression converting column `qcol` from `from` to `to` (of type text `type`).
 std::string UsingExpression(const MappedColumn &from, const MappedColumn &to, const std::string &qcol,
                             const std::string &type) {
@@ -138,8 +188,13 @@ std::string UsingExpression(const MappedColumn &from, const MappedColumn &to, co
         return "pg_catalog.array_to_string(" + qcol + ", ',')::" + type;
     if (from.pg_type == "bytea" && IsPlainText(to))
         return "pg_catalog.convert_from(" + qcol + ", 'UTF8')::" + type;
-    if (to.pg_type == "bytea" && (IsPlainText(from) || from.enum_type))
+    if (to.pg_type == "bytea" && from.pg_type != "bytea")
         return "pg_catalog.convert_to(" + source + "::text, 'UTF8')";
+    if (from.pg_type == "bytea")
+        return "pg_catalog.convert_from(" + qcol + ", 'UTF8')::" + type;
+    // Only a string type has an I/O cast to an enum type or jsonb.
+    if ((to.enum_type || to.pg_type == "jsonb") && !from.enum_type && ClassOf(from) != ValueClass::kText)
+        return source + "::text::" + type;
     return source + "::" + type;
 }
 
@@ -249,30 +304,69 @@ private:
             if (mapping.second != pg_schema || ctx_.registry == nullptr)
                 continue;
             for (const MysqlTable *t : ctx_.registry->InSchema(mapping.first)) {
-                names.TryRelation(t->name);
-                names.Type(t->name);
+                names.TryRelation(PgTable(*t));
+                names.Type(PgTable(*t));
                 for (const MysqlColumn &c : t->columns) {
                     if (c.data_type == "enum")
-                        names.Type(EnumName(pg_schema, t->name, c.name));
+                        names.Type(EnumName(pg_schema, *t, c.name));
                 }
                 for (const MysqlIndex &i : t->indexes) {
                     if (IndexSkipReason(*t, i).empty())
-                        names.TryRelation(IndexName(pg_schema, t->name, i.name));
+                        names.TryRelation(IndexName(pg_schema, *t, i.name));
                 }
             }
         }
         return names;
     }
 
-    std::string EnumName(const std::string &pg_schema, const std::string &table,
-                         const std::string &column) const {
-        if (ctx_.enum_type_name)
-            return ctx_.enum_type_name(pg_schema, table, column);
-        return EnumTypeName(table, column);
+    // The PostgreSQL names (ddl::PgName, with the source's rename map) of MySQL table
+    // schema.table and of its columns.
+    std::string PgTable(const std::string &schema, const std::string &table) const {
+        return PgTableName(schema, table, ctx_.renames);
+    }
+    std::string PgTable(const MysqlTable &t) const { return PgTable(t.schema, t.name); }
+    std::string PgColumn(const MysqlTable &t, const std::string &column) const {
+        return PgColumnName(t.schema, t.name, column, ctx_.renames);
+    }
+    // Quoted: the table qualified by pg_schema, a column.
+    std::string QTable(const std::string &pg_schema, const MysqlTable &t) const {
+        return QualifiedName(pg_schema, PgTable(t));
+    }
+    std::string QColumn(const MysqlTable &t, const std::string &column) const {
+        return QuoteIdent(PgColumn(t, column));
+    }
+    // `m` (a column of t) under its PostgreSQL name, for ColumnDefinitionSql.
+    MappedColumn PgMapped(MappedColumn m, const MysqlTable &t) const {
+        m.name = PgColumn(t, m.name);
+        return m;
+    }
+    // What BuildIndexDdl needs: the table, the index and the mapped columns under their
+    // PostgreSQL names.
+    MysqlTable PgNamed(const MysqlTable &t) const { return WithPgNames(t, ctx_.renames); }
+    MysqlIndex PgNamed(const MysqlTable &t, MysqlIndex index) const {
+        for (MysqlIndexPart &part : index.parts) {
+            if (!part.column.empty())
+                part.column = PgColumn(t, part.column);
+        }
+        return index;
+    }
+    std::vector<MappedColumn> PgMapAll(const MysqlTable &t) const {
+        std::vector<MappedColumn> out = MapAll(t);
+        for (MappedColumn &m : out)
+            m.name = PgColumn(t, m.name);
+        return out;
     }
 
-    std::string IndexName(const std::string &pg_schema, const std::string &table,
-                          const std::string &index) const {
+    // The enum type of MySQL column `column` of t.
+    std::string EnumName(const std::string &pg_schema, const MysqlTable &t, const std::string &column) const {
+        const std::string pg_table = PgTable(t), pg_column = PgColumn(t, column);
+        if (ctx_.enum_type_name)
+            return ctx_.enum_type_name(pg_schema, pg_table, pg_column);
+        return EnumTypeName(pg_table, pg_column);
+    }
+
+    std::string IndexName(const std::string &pg_schema, const MysqlTable &t, const std::string &index) const {
+        const std::string table = PgTable(t);
         if (ctx_.index_name)
             return ctx_.index_name(pg_schema, table, index);
         if (index == "PRIMARY")
@@ -295,7 +389,7 @@ private:
 
     // The type text of column `m` of table `table` as it exists (its enum type named).
     std::string ExistingType(const MappedColumn &m, const std::string &pg_schema,
-                             const std::string &table) const {
+                             const MysqlTable &table) const {
         return ColumnType(m, pg_schema, m.enum_type ? EnumName(pg_schema, table, m.name) : "");
     }
 
@@ -311,7 +405,7 @@ private:
         c.new_schema = definition.has_value() ? definition->schema : schema;
         c.new_table = definition.has_value() ? definition->name : table;
         c.pg_schema = pg_schema;
-        c.pg_table = pg_schema.empty() ? "" : c.new_table;
+        c.pg_table = pg_schema.empty() ? "" : PgTable(c.new_schema, c.new_table);
         c.definition = definition;
         if (definition.has_value()) {
             if (const MysqlIndex *identity = ReplicaIdentityIndex(*definition)) {
@@ -356,7 +450,7 @@ private:
         }
         for (const MysqlTable *t : ctx_.registry->InSchema(s.name)) {
             Note("table " + t->Display() + " stops being replicated: its database was dropped; " +
-                 QualifiedName(*pg, t->name) + " is kept");
+                 QTable(*pg, *t) + " is kept");
             Change(ChangeKind::kStopReplicating, t->schema, t->name, std::nullopt, "");
         }
         if (out_.changes.empty())
@@ -426,13 +520,14 @@ private:
 
     void CreateStatements(const MysqlTable &table, const std::string &pg_schema) {
         SchemaNames &names = Names(pg_schema);
-        names.TryRelation(table.name);
-        names.Type(table.name);
+        names.TryRelation(PgTable(table));
+        names.Type(PgTable(table));
         TableDdlOptions options;
         options.schema = pg_schema;
         options.fillfactor = FillFactorFor(ctx_.fillfactor, table.schema, table.name);
         options.types = ctx_.types;
         options.overrides = ctx_.overrides;
+        options.renames = ctx_.renames;
         TableDdl ddl = BuildTableDdl(table, options, names);
         for (std::string &sql : ddl.create_statements)
             Emit(std::move(sql));
@@ -443,10 +538,10 @@ private:
     }
 
     void DropStatements(const MysqlTable &table, const std::string &pg_schema) {
-        Emit("DROP TABLE " + QualifiedName(pg_schema, table.name));
+        Emit("DROP TABLE " + QTable(pg_schema, table));
         for (const MysqlColumn &c : table.columns) {
             if (Map(c, table).enum_type)
-                Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, table.name, c.name)));
+                Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, table, c.name)));
         }
     }
 
@@ -474,7 +569,7 @@ private:
             Ignore("TRUNCATE " + Display(schema, name) + ": not a replicated table");
             return;
         }
-        Emit("TRUNCATE TABLE " + QualifiedName(*pg, name) + " RESTART IDENTITY");
+        Emit("TRUNCATE TABLE " + QTable(*pg, *table) + " RESTART IDENTITY");
         Change(ChangeKind::kTruncate, schema, name, *table, *pg);
     }
 
@@ -505,7 +600,7 @@ private:
                 c.new_schema = new_schema;
                 c.new_table = new_name;
                 c.pg_schema = *new_pg;
-                c.pg_table = new_name;
+                c.pg_table = PgTable(new_schema, new_name);
                 out_.changes.push_back(std::move(c));
                 out_.outcome = Outcome::kApplied;
                 return;
@@ -514,7 +609,7 @@ private:
             return;
         }
         if (!keep) {
-            Note(what + ": the table stops being replicated; " + QualifiedName(*pg, name) + " is kept");
+            Note(what + ": the table stops being replicated; " + QTable(*pg, *table) + " is kept");
             Change(ChangeKind::kStopReplicating, schema, name, std::nullopt, "");
             return;
         }
@@ -523,27 +618,32 @@ private:
         renamed.name = new_name;
         std::string current_schema = *pg;
         if (*new_pg != *pg) {
-            Emit("ALTER TABLE " + QualifiedName(*pg, name) + " SET SCHEMA " + QuoteIdent(*new_pg));
+            Emit("ALTER TABLE " + QTable(*pg, *table) + " SET SCHEMA " + QuoteIdent(*new_pg));
             for (const MysqlColumn &c : table->columns) {
                 if (Map(c, *table).enum_type)
-                    Emit("ALTER TYPE " + QualifiedName(*pg, EnumName(*pg, name, c.name)) + " SET SCHEMA " +
+                    Emit("ALTER TYPE " + QualifiedName(*pg, EnumName(*pg, *table, c.name)) + " SET SCHEMA " +
                          QuoteIdent(*new_pg));
             }
             current_schema = *new_pg;
         }
-        if (new_name != name) {
-            CheckIdentifierLength(new_name, "table");
-            Emit("ALTER TABLE " + QualifiedName(current_schema, name) + " RENAME TO " + QuoteIdent(new_name));
-            // Enum types follow the table's name, as init_replica would name them.
-            for (const MysqlColumn &c : table->columns) {
-                if (!Map(c, *table).enum_type)
-                    continue;
-                const std::string old_type = EnumName(*pg, name, c.name);
-                const std::string new_type = EnumTypeName(new_name, c.name);
-                if (old_type != new_type)
-                    Emit("ALTER TYPE " + QualifiedName(current_schema, old_type) + " RENAME TO " +
-                         QuoteIdent(new_type));
-            }
+        const std::string old_pg_name = PgTable(*table), new_pg_name = PgTable(renamed);
+        if (new_pg_name != old_pg_name)
+            Emit("ALTER TABLE " + QualifiedName(current_schema, old_pg_name) + " RENAME TO " +
+                 QuoteIdent(new_pg_name));
+        // Column names follow the rename rules of the new name; enum types the table's and the
+        // column's names, as init_replica would name them.
+        for (const MysqlColumn &c : table->columns) {
+            const std::string old_column = PgColumn(*table, c.name), new_column = PgColumn(renamed, c.name);
+            if (old_column != new_column)
+                Emit("ALTER TABLE " + QualifiedName(current_schema, new_pg_name) + " RENAME COLUMN " +
+                     QuoteIdent(old_column) + " TO " + QuoteIdent(new_column));
+            if (!Map(c, *table).enum_type)
+                continue;
+            const std::string old_type = EnumName(*pg, *table, c.name);
+            const std::string new_type = EnumTypeName(new_pg_name, new_column);
+            if (old_type != new_type)
+                Emit("ALTER TYPE " + QualifiedName(current_schema, old_type) + " RENAME TO " +
+                     QuoteIdent(new_type));
         }
         Change(ChangeKind::kRename, schema, name, renamed, *new_pg);
     }
@@ -551,6 +651,14 @@ private:
     void On(const parser::CreateIndex &s) {
         parser::AlterTable alter;
         alter.table = s.table;
+        if (s.or_replace) {
+            AlterSpec drop;
+            drop.kind = AlterKind::kDropKey;
+            drop.name = s.key.name;
+            drop.if_exists = true;
+            drop.offset = s.key.offset;
+            alter.specs.push_back(drop);
+        }
         AlterSpec spec;
         spec.kind = AlterKind::kAddKey;
         spec.key = s.key;
@@ -590,8 +698,14 @@ private:
             return;
         }
         MysqlTable t = *table;
+        // A table may lose its last column when the statement adds one (PostgreSQL takes a table
+        // without columns in between).
+        alter_adds_columns_ = false;
+        for (const AlterSpec &spec : s.specs)
+            alter_adds_columns_ = alter_adds_columns_ || spec.kind == AlterKind::kAddColumn;
+        const std::vector<AlterSpec> specs = AgainstTheTableAsItWas(t, *pg, s.specs);
         const AlterSpec *rename = nullptr;
-        for (const AlterSpec &spec : s.specs) {
+        for (const AlterSpec &spec : specs) {
             if (spec.kind == AlterKind::kRenameTable)
                 rename = &spec;
             else
@@ -602,6 +716,92 @@ private:
             return;
         }
         Change(ChangeKind::kAlter, schema, name, t, *pg);
+    }
+
+    // MySQL reads every CHANGE / RENAME / DROP COLUMN and RENAME INDEX of one ALTER against the
+    // table as it was: `CHANGE a b ..., CHANGE b a ...` swaps two columns. Applied one after the other, the
+    // second would find the first's result: columns and indexes renamed to a name another clause
+    // renames away go through a temporary name first. Returns the clauses to apply in order
+    // (dropped columns, then renamed indexes first; temporary names in place).
+    std::vector<AlterSpec> AgainstTheTableAsItWas(MysqlTable &t, const std::string &pg_schema,
+                                                  const std::vector<AlterSpec> &specs) {
+        int n = 0;
+        auto renamed_to = [](const AlterSpec &spec) -> std::string {
+            if (spec.kind == AlterKind::kChangeColumn && spec.column.has_value())
+                return spec.column->name;
+            if (spec.kind == AlterKind::kRenameColumn)
+                return spec.new_name;
+            return "";
+        };
+        std::set<std::string> renamed_away;
+        for (const AlterSpec &spec : specs) {
+            const std::string to = renamed_to(spec);
+            if (!to.empty() && !SameName(to, spec.name))
+                renamed_away.insert(AsciiLower(spec.name));
+        }
+        bool swap = false;
+        for (const AlterSpec &spec : specs) {
+            const std::string to = renamed_to(spec);
+            swap =
+                swap || (!to.empty() && !SameName(to, spec.name) && renamed_away.count(AsciiLower(to)) > 0);
+        }
+        std::vector<AlterSpec> out = specs;
+        // RENAME INDEX names an index of the table as it was: before any ADD INDEX (`ADD INDEX i1
+        // (d), RENAME INDEX i1 TO x` renames the old i1), and swapped names go through temporary
+        // names too.
+        std::stable_partition(out.begin(), out.end(),
+                              [](const AlterSpec &spec) { return spec.kind == AlterKind::kRenameKey; });
+        // DROP COLUMN names a column of the table as it was too: `CHANGE e d ..., DROP COLUMN d`
+        // and `ADD d ..., DROP COLUMN d` drop the old d before the other clause takes its name (moved before
+        // that clause only: MySQL checks that a column remains on the final table).
+        for (size_t k = 0; k < out.size(); ++k) {
+            if (out[k].kind != AlterKind::kDropColumn)
+                continue;
+            for (size_t i = 0; i < k; ++i) {
+                const std::string to = out[i].kind == AlterKind::kAddColumn && out[i].column.has_value()
+                                           ? out[i].column->name
+                                           : renamed_to(out[i]);
+                if (!to.empty() && SameName(to, out[k].name)) {
+                    AlterSpec drop = out[k];
+                    out.erase(out.begin() + static_cast<std::ptrdiff_t>(k));
+                    out.insert(out.begin() + static_cast<std::ptrdiff_t>(i), drop);
+                    break;
+                }
+            }
+        }
+        std::set<std::string> keys_away;
+        for (const AlterSpec &spec : out) {
+            if (spec.kind == AlterKind::kRenameKey && !SameName(spec.name, spec.new_name))
+                keys_away.insert(AsciiLower(spec.name));
+        }
+        for (AlterSpec &spec : out) {
+            if (spec.kind != AlterKind::kRenameKey || SameName(spec.name, spec.new_name) ||
+                keys_away.count(AsciiLower(spec.new_name)) == 0 || FindIndexCi(t, spec.name) == nullptr)
+                continue;
+            AlterSpec away = spec;
+            std::string tmp;
+            do
+                tmp = "_chameleon_swap_" + std::to_string(++n);
+            while (FindIndexCi(t, tmp) != nullptr);
+            away.new_name = tmp;
+            AlterClause(t, pg_schema, away);
+            spec.name = tmp;
+        }
+        if (!swap)
+            return out;
+        for (AlterSpec &spec : out) {
+            const std::string to = renamed_to(spec);
+            MysqlColumn *c = to.empty() || SameName(to, spec.name) ? nullptr : FindColumnCi(t, spec.name);
+            if (c == nullptr)
+                continue;
+            std::string tmp;
+            do
+                tmp = "_chameleon_swap_" + std::to_string(++n);
+            while (FindColumnCi(t, tmp) != nullptr);
+            RenameColumn(t, pg_schema, *c, tmp, spec.offset);
+            spec.name = tmp;
+        }
+        return out;
     }
 
     // ---- ALTER TABLE clauses ----
@@ -615,7 +815,7 @@ private:
     }
 
     void AlterClauseBody(MysqlTable &t, const std::string &pg_schema, const AlterSpec &s) {
-        const std::string q = QualifiedName(pg_schema, t.name);
+        const std::string q = QTable(pg_schema, t);
         const std::string display = t.Display();
         switch (s.kind) {
             case AlterKind::kAddColumn:
@@ -646,12 +846,12 @@ private:
                 }
                 SetColumnDefault(*c, TypeOfColumn(*c), s.default_value, ctx_.types.default_style);
                 MappedColumn m = Map(*c, t);
-                const std::string type = ExistingType(m, pg_schema, t.name);
+                const std::string type = ExistingType(m, pg_schema, t);
                 const std::string sql = DefaultSql(m, type);
                 if (!sql.empty()) {
-                    Emit("ALTER TABLE " + q + " ALTER COLUMN " + QuoteIdent(c->name) + " SET DEFAULT " + sql);
+                    Emit("ALTER TABLE " + q + " ALTER COLUMN " + QColumn(t, c->name) + " SET DEFAULT " + sql);
                 } else {
-                    Emit("ALTER TABLE " + q + " ALTER COLUMN " + QuoteIdent(c->name) + " DROP DEFAULT");
+                    Emit("ALTER TABLE " + q + " ALTER COLUMN " + QColumn(t, c->name) + " DROP DEFAULT");
                     for (const std::string &n : m.notes)
                         Note(display + ": " + n);
                 }
@@ -673,11 +873,24 @@ private:
                     throw Refuse{s.offset,
                                  "RENAME INDEX: table " + display + " has no index " + QuoteIdent(s.name)};
                 }
+                if (const MysqlIndex *other = FindIndexCi(t, s.new_name); other != nullptr && other != index)
+                    throw Refuse{s.offset, "RENAME INDEX " + QuoteIdent(s.name) + " TO " +
+                                               QuoteIdent(s.new_name) + ": table " + display +
+                                               " has an index of that name"};
                 if (IndexSkipReason(t, *index).empty()) {
-                    const std::string old_pg = IndexName(pg_schema, t.name, index->name);
-                    std::string new_pg = IndexName(pg_schema, t.name, s.new_name);
-                    Emit("ALTER INDEX " + QualifiedName(pg_schema, old_pg) + " RENAME TO " +
-                         QuoteIdent(new_pg));
+                    // PostgreSQL index names are per schema: the new name is chosen as BuildIndexDdl
+                    // chooses it (the MySQL name when free, else one after the table).
+                    const std::string old_pg = IndexName(pg_schema, t, index->name);
+                    SchemaNames &names = Names(pg_schema);
+                    names.ReleaseRelation(old_pg);
+                    std::string new_pg;
+                    if (s.new_name.size() <= kMaxIdentifierBytes && names.TryRelation(s.new_name))
+                        new_pg = s.new_name;
+                    else
+                        new_pg = names.Relation(Cut(PgTable(t), 30) + "_" + Cut(s.new_name, 30));
+                    if (new_pg != old_pg)
+                        Emit("ALTER INDEX " + QualifiedName(pg_schema, old_pg) + " RENAME TO " +
+                             QuoteIdent(new_pg));
                 }
                 index->name = s.new_name;
                 return;
@@ -799,20 +1012,21 @@ private:
             throw Refuse{s.offset,
                          "ADD COLUMN: table " + t.Display() + " has a column " + QuoteIdent(def.name)};
         }
-        CheckIdentifierLength(def.name, "column");
         MysqlColumn column = ColumnFromDefinition(def, TableCharset(t), ctx_.types.default_style);
         PlaceColumn(t, column, s, t.columns.size());
-        const std::string q = QualifiedName(pg_schema, t.name);
+        const std::string col = QColumn(t, column.name);
+        const std::string q = QTable(pg_schema, t);
         MappedColumn m = Map(column, t);
         for (const std::string &n : m.notes)
             Note(t.Display() + ": " + n);
         std::string type = m.pg_type;
         if (m.enum_type) {
-            const std::string enum_name = Names(pg_schema).Type(EnumTypeName(t.name, column.name));
+            const std::string enum_name =
+                Names(pg_schema).Type(EnumTypeName(PgTable(t), PgColumn(t, column.name)));
             type = QualifiedName(pg_schema, enum_name);
             Emit(CreateEnumTypeSql(type, m.enum_labels));
         }
-        std::string definition = ColumnDefinitionSql(m, type);
+        std::string definition = ColumnDefinitionSql(PgMapped(m, t), type);
         bool drop_default = false;
         if ((m.not_null && !m.identity && DefaultSql(m, type).empty()) || m.sequence) {
             // Existing rows get MySQL's implicit default (0, '', the first label, a zero date).
@@ -822,7 +1036,7 @@ private:
             MappedColumn im = Map(implicit, t);
             im.not_null = m.not_null;
             if (!DefaultSql(im, type).empty() && !m.sequence) {
-                definition = ColumnDefinitionSql(im, type);
+                definition = ColumnDefinitionSql(PgMapped(im, t), type);
                 drop_default = true;
             }
         }
@@ -830,19 +1044,19 @@ private:
             // auto_increment without identity: numbered by an owned sequence, existing rows too.
             MappedColumn nullable = m;
             nullable.not_null = false;
-            Emit("ALTER TABLE " + q + " ADD COLUMN " + ColumnDefinitionSql(nullable, type));
-            for (std::string &sql : SequenceStatements(pg_schema, t.name, column.name, Names(pg_schema)))
+            Emit("ALTER TABLE " + q + " ADD COLUMN " + ColumnDefinitionSql(PgMapped(nullable, t), type));
+            for (std::string &sql :
+                 SequenceStatements(pg_schema, PgTable(t), PgColumn(t, column.name), Names(pg_schema)))
                 Emit(std::move(sql));
-            Emit("UPDATE " + q + " SET " + QuoteIdent(column.name) + " = DEFAULT");
-            Emit("ALTER TABLE " + q + " ALTER COLUMN " + QuoteIdent(column.name) + " SET NOT NULL");
+            Emit("UPDATE " + q + " SET " + col + " = DEFAULT");
+            Emit("ALTER TABLE " + q + " ALTER COLUMN " + col + " SET NOT NULL");
         } else {
             Emit("ALTER TABLE " + q + " ADD COLUMN " + definition);
         }
         if (drop_default)
-            Emit("ALTER TABLE " + q + " ALTER COLUMN " + QuoteIdent(column.name) + " DROP DEFAULT");
+            Emit("ALTER TABLE " + q + " ALTER COLUMN " + col + " DROP DEFAULT");
         if (!column.comment.empty())
-            Emit("COMMENT ON COLUMN " + q + "." + QuoteIdent(column.name) + " IS " +
-                 QuoteLiteral(column.comment));
+            Emit("COMMENT ON COLUMN " + q + "." + col + " IS " + QuoteLiteral(column.comment));
         InlineKeys(t, pg_schema, def);
     }
 
@@ -863,8 +1077,8 @@ private:
     void CreateIndexStatements(const MysqlTable &t, const std::string &pg_schema, const MysqlIndex &index) {
         std::string reason;
         std::vector<std::string> column_statements;
-        std::optional<IndexDdl> ddl =
-            BuildIndexDdl(t, index, MapAll(t), pg_schema, Names(pg_schema), column_statements, reason);
+        std::optional<IndexDdl> ddl = BuildIndexDdl(PgNamed(t), PgNamed(t, index), PgMapAll(t), pg_schema,
+                                                    Names(pg_schema), column_statements, reason);
         if (!ddl.has_value()) {
             Note(t.Display() + ": index " + QuoteIdent(index.name) + " not created (" + reason + ")");
             return;
@@ -881,6 +1095,10 @@ private:
             Note(t.Display() + ": index " + QuoteIdent(key.name) + " exists (IF NOT EXISTS)");
             return;
         }
+        if (key.kind == parser::KeyKind::kPrimary && t.PrimaryKey() != nullptr && s.if_exists) {
+            Note(t.Display() + ": the primary key exists (IF NOT EXISTS)");
+            return;
+        }
         MysqlIndex index = IndexFromKey(key, t);
         AddIndex(t, index);
         CreateIndexStatements(t, pg_schema, index);
@@ -890,13 +1108,12 @@ private:
     void DropIndexStatements(const MysqlTable &t, const std::string &pg_schema, const MysqlIndex &index) {
         if (!IndexSkipReason(t, index).empty())
             return;
-        const std::string pg_name = IndexName(pg_schema, t.name, index.name);
+        const std::string pg_name = IndexName(pg_schema, t, index.name);
         bool constraint = index.Primary();
         for (const MysqlIndexPart &part : index.parts)
             constraint = constraint && !part.sub_part.has_value();
         if (constraint)
-            Emit("ALTER TABLE " + QualifiedName(pg_schema, t.name) + " DROP CONSTRAINT " +
-                 QuoteIdent(pg_name));
+            Emit("ALTER TABLE " + QTable(pg_schema, t) + " DROP CONSTRAINT " + QuoteIdent(pg_name));
         else
             Emit("DROP INDEX " + QualifiedName(pg_schema, pg_name));
         Names(pg_schema).ReleaseRelation(pg_name);
@@ -932,12 +1149,12 @@ private:
             MissingColumn(t, s);
             return;
         }
-        if (t.columns.size() == 1)
+        if (t.columns.size() == 1 && !alter_adds_columns_)
             throw Refuse{s.offset,
                          "DROP COLUMN: " + QuoteIdent(c->name) + " is the last column of " + t.Display()};
         const std::string name = c->name;
         const MappedColumn m = Map(*c, t);
-        const std::string q = QualifiedName(pg_schema, t.name);
+        const std::string q = QTable(pg_schema, t);
         // PostgreSQL drops every index on the column; MySQL drops the column from them.
         std::vector<MysqlIndex> rebuilt;
         for (auto it = t.indexes.begin(); it != t.indexes.end();) {
@@ -973,16 +1190,17 @@ private:
                              t.foreign_keys.end());
         t.columns.erase(t.columns.begin() + (c - t.columns.data()));
         Renumber(t);
-        Emit("ALTER TABLE " + q + " DROP COLUMN " + QuoteIdent(name));
+        Emit("ALTER TABLE " + q + " DROP COLUMN " + QColumn(t, name));
         if (m.enum_type)
-            Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t.name, name)));
+            Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t, name)));
         for (MysqlIndex &index : rebuilt) {
-            // The index lost its name with the column: init_replica's name is free again.
-            SchemaNames fresh;
+            // PostgreSQL dropped the index with the column: its name is free again (another
+            // table's index may still hold the MySQL name).
+            Names(pg_schema).ReleaseRelation(IndexName(pg_schema, t, index.name));
             std::string reason;
             std::vector<std::string> column_statements;
-            std::optional<IndexDdl> ddl =
-                BuildIndexDdl(t, index, MapAll(t), pg_schema, fresh, column_statements, reason);
+            std::optional<IndexDdl> ddl = BuildIndexDdl(PgNamed(t), PgNamed(t, index), PgMapAll(t), pg_schema,
+                                                        Names(pg_schema), column_statements, reason);
             if (index.Primary())
                 t.indexes.insert(t.indexes.begin(), index);
             else
@@ -1004,12 +1222,13 @@ private:
         if (other != nullptr && other != &c)
             throw Refuse{offset,
                          "RENAME COLUMN: table " + t.Display() + " has a column " + QuoteIdent(new_name)};
-        CheckIdentifierLength(new_name, "column");
-        const std::string q = QualifiedName(pg_schema, t.name);
-        Emit("ALTER TABLE " + q + " RENAME COLUMN " + QuoteIdent(c.name) + " TO " + QuoteIdent(new_name));
+        const std::string q = QTable(pg_schema, t);
+        const std::string old_pg = PgColumn(t, c.name), new_pg = PgColumn(t, new_name);
+        if (old_pg != new_pg)
+            Emit("ALTER TABLE " + q + " RENAME COLUMN " + QuoteIdent(old_pg) + " TO " + QuoteIdent(new_pg));
         if (Map(c, t).enum_type) {
-            const std::string old_type = EnumName(pg_schema, t.name, c.name);
-            const std::string new_type = EnumTypeName(t.name, new_name);
+            const std::string old_type = EnumName(pg_schema, t, c.name);
+            const std::string new_type = EnumTypeName(PgTable(t), new_pg);
             if (old_type != new_type)
                 Emit("ALTER TYPE " + QualifiedName(pg_schema, old_type) + " RENAME TO " +
                      QuoteIdent(new_type));
@@ -1036,10 +1255,10 @@ private:
             return;
         }
         const parser::ColumnDef &def = *s.column;
-        const std::string q = QualifiedName(pg_schema, t.name);
+        const std::string q = QTable(pg_schema, t);
         const MysqlColumn old = *found;
         const MappedColumn om = Map(old, t);
-        const std::string old_type = ExistingType(om, pg_schema, t.name);
+        const std::string old_type = ExistingType(om, pg_schema, t);
 
         MysqlColumn column = ColumnFromDefinition(def, old.charset, ctx_.types.default_style);
         if (column.charset.empty() && !old.charset.empty() && !column.column_type.empty())
@@ -1053,7 +1272,7 @@ private:
                     column.nullable = false;
             }
         }
-        const std::string col = QuoteIdent(column.name);
+        const std::string col = QColumn(t, column.name);
         const size_t place = static_cast<size_t>(found - t.columns.data());
         t.columns.erase(t.columns.begin() + static_cast<std::ptrdiff_t>(place));
         PlaceColumn(t, column, s, place);
@@ -1065,25 +1284,44 @@ private:
         const bool type_changed = om.pg_type != nm.pg_type || om.enum_type != nm.enum_type ||
                                   (om.enum_type && om.enum_labels != nm.enum_labels);
         std::string new_type =
-            om.enum_type && nm.enum_type && !type_changed ? ExistingType(nm, pg_schema, t.name) : nm.pg_type;
+            om.enum_type && nm.enum_type && !type_changed ? ExistingType(nm, pg_schema, t) : nm.pg_type;
         bool default_dropped = false;
         const std::string old_default = DefaultSql(om, old_type);
         if (om.identity && !nm.identity)
             Emit(alter + " DROP IDENTITY IF EXISTS");
+        if (type_changed && !NoConversion(om, nm).empty())
+            throw Refuse{s.offset, "CHANGE/MODIFY COLUMN " + QuoteIdent(column.name) + " of " + t.Display() +
+                                       ": " + old.column_type + " values are not converted to " +
+                                       column.column_type + " (PostgreSQL has no cast doing " +
+                                       NoConversion(om, nm) + ")"};
+        // A prefix index is an expression on the column (left(), substring()) that depends on its
+        // type: dropped before the type changes, created again after.
+        std::vector<MysqlIndex> prefixed;
+        if (type_changed) {
+            for (const MysqlIndex &index : t.indexes) {
+                bool uses = false;
+                for (const MysqlIndexPart &part : index.parts)
+                    uses = uses || (part.sub_part.has_value() && SameName(part.column, column.name));
+                if (uses && IndexSkipReason(t, index).empty()) {
+                    DropIndexStatements(t, pg_schema, index);
+                    prefixed.push_back(index);
+                }
+            }
+        }
         if (type_changed) {
             if (!old_default.empty() || om.sequence) {
                 Emit(alter + " DROP DEFAULT");
                 default_dropped = true;
             }
             if (nm.enum_type) {
-                const std::string final_name = EnumTypeName(t.name, column.name);
+                const std::string final_name = EnumTypeName(PgTable(t), PgColumn(t, column.name));
                 SchemaNames &names = Names(pg_schema);
                 if (om.enum_type) {
                     const std::string tmp = names.Type(Cut(final_name, kMaxIdentifierBytes - 4) + "_new");
                     const std::string qtmp = QualifiedName(pg_schema, tmp);
                     Emit(CreateEnumTypeSql(qtmp, nm.enum_labels));
                     Emit(alter + " TYPE " + qtmp + " USING " + UsingExpression(om, nm, col, qtmp));
-                    Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t.name, column.name)));
+                    Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t, column.name)));
                     Emit("ALTER TYPE " + qtmp + " RENAME TO " + QuoteIdent(final_name));
                     new_type = QualifiedName(pg_schema, final_name);
                 } else {
@@ -1094,7 +1332,7 @@ private:
             } else {
                 Emit(alter + " TYPE " + new_type + " USING " + UsingExpression(om, nm, col, new_type));
                 if (om.enum_type)
-                    Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t.name, column.name)));
+                    Emit("DROP TYPE " + QualifiedName(pg_schema, EnumName(pg_schema, t, column.name)));
             }
         }
         const bool old_not_null = om.not_null || om.identity;
@@ -1119,10 +1357,17 @@ private:
             else if (new_default.empty() && !old_default.empty() && !default_dropped)
                 Emit(alter + " DROP DEFAULT");
         }
-        if (nm.identity && !om.identity)
+        for (const MysqlIndex &index : prefixed)
+            CreateIndexStatements(t, pg_schema, index);
+        if (nm.identity && !om.identity) {
+            // An identity column has no default: the old one goes first.
+            if (!old_default.empty() && !default_dropped)
+                Emit(alter + " DROP DEFAULT");
             Emit(alter + " ADD GENERATED BY DEFAULT AS IDENTITY");
+        }
         if (nm.sequence && !om.sequence)
-            for (std::string &sql : SequenceStatements(pg_schema, t.name, column.name, Names(pg_schema)))
+            for (std::string &sql :
+                 SequenceStatements(pg_schema, PgTable(t), PgColumn(t, column.name), Names(pg_schema)))
                 Emit(std::move(sql));
         if (om.sequence && !nm.sequence && !default_dropped)
             Emit(alter + " DROP DEFAULT");
@@ -1136,7 +1381,54 @@ private:
     Translation &out_;
     std::map<Key, std::optional<MysqlTable>> overlay_;
     std::map<std::string, SchemaNames> names_;
+    bool alter_adds_columns_ = false; // the ALTER TABLE being translated has an ADD COLUMN
 };
+
+// The offset of the first byte of `text` that does not start a valid UTF-8 sequence (overlong
+// forms, surrogates and code points above U+10FFFF included), npos when it is all valid.
+size_t InvalidUtf8At(const std::string &text) {
+    const auto *p = reinterpret_cast<const unsigned char *>(text.data());
+    const size_t n = text.size();
+    size_t i = 0;
+    while (i < n) {
+        const unsigned char c = p[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t len = 0;
+        uint32_t cp = 0;
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return i;
+        }
+        if (i + len > n)
+            return i;
+        for (size_t k = 1; k < len; ++k) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return i;
+        i += len;
+    }
+    return std::string::npos;
+}
+
+std::string HexByte(unsigned char b) {
+    const char *digits = "0123456789abcdef";
+    return std::string{digits[b >> 4], digits[b & 15]};
+}
 
 } // namespace
 
@@ -1152,6 +1444,15 @@ Translation Translate(const parser::Statement &statement, const Context &context
     try {
         Translator translator(context, out);
         translator.Run(statement.body);
+        // Names, labels, defaults and comments come from the query text as the client sent it: in
+        // another character set than UTF-8 they would reach PostgreSQL garbled (or be rejected).
+        for (const std::string &sql : out.statements) {
+            if (size_t bad = InvalidUtf8At(sql); bad != std::string::npos)
+                throw Refuse{statement.begin, "the statement's text is not valid UTF-8 (byte 0x" +
+                                                  HexByte(static_cast<unsigned char>(sql[bad])) +
+                                                  "): a client character set other than utf8 is not "
+                                                  "translated"};
+        }
     } catch (const Refuse &r) {
         out = Translation{};
         out.statement_kind = parser::StatementKindName(statement.body);

@@ -14,8 +14,10 @@
 //       if (t.outcome == Outcome::kApplied) registry.Apply(t);
 //   }
 //
-// Names: the PostgreSQL table has the MySQL table's name in the mapped schema, enum types are named
-// as init_replica names them (EnumTypeName), indexes as BuildIndexDdl names them. Nothing throws:
+// Names: the PostgreSQL table and its columns have the names ddl::PgName gives (Context::renames),
+// in the mapped schema, as the copy names them; enum types are named as init_replica names them
+// (EnumTypeName of the PostgreSQL names), indexes as BuildIndexDdl names them. The registry and
+// TableChange::definition keep the MySQL names. Nothing throws:
 // every failure is a kRefused Translation naming the construct.
 #pragma once
 
@@ -70,6 +72,10 @@ struct Context {
     TypeMapOptions types;
     // Table names compare without case (lower_case_table_names = 1 or 2 on the source).
     bool lower_case_table_names = false;
+    // The source's rename map: every PostgreSQL table and column name is ddl::PgName's (the
+    // configured name, else a system column name with '_', a name over 63 bytes cut and hashed),
+    // as the copy names them. Empty: only the built-in rules.
+    std::vector<config::Rename> renames;
     // Reserves the names already taken in a PostgreSQL schema before new objects (enum types,
     // indexes) are named there. Empty: only the registry's tables are known.
     std::function<void(const std::string &pg_schema, SchemaNames &names)> reserve_names;
@@ -78,7 +84,8 @@ struct Context {
     std::function<std::string(const std::string &pg_schema, const std::string &pg_table,
                               const std::string &index)>
         index_name;
-    // The name of the enum type of a column. Empty: EnumTypeName(table, column).
+    // The name of the enum type of a column (PostgreSQL table and column names). Empty:
+    // EnumTypeName(pg_table, pg_column).
     std::function<std::string(const std::string &pg_schema, const std::string &pg_table,
                               const std::string &column)>
         enum_type_name;

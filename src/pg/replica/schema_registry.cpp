@@ -125,6 +125,7 @@ ddl::translate::Context DdlContext(const ReplicaSource &source, const ddl::trans
     ctx.types = types;
     ctx.overrides = source.configuration.type_override;
     ctx.fillfactor = source.configuration.fillfactor;
+    ctx.renames = source.settings.rename; // the names the copy gave
     const std::vector<std::string> limit = source.settings.limit_tables, skip = source.settings.skip_tables;
     ctx.replicated = [limit, skip](const std::string &schema, const std::string &table) {
         return ddl::TableSelected(limit, skip, schema, table);
