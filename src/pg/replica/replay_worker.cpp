@@ -568,6 +568,11 @@ private:
             }
             bool disabled = false;
             for (const ddl::translate::TableChange &c : t.changes) {
+                if (c.kind == ddl::translate::ChangeKind::kCreate ||
+                    c.kind == ddl::translate::ChangeKind::kCreateFromRows ||
+                    c.kind == ddl::translate::ChangeKind::kDrop ||
+                    c.kind == ddl::translate::ChangeKind::kStopReplicating)
+                    continue; // a new table whatever was there; a table MySQL no longer has
                 const Target *target = ExistingTarget(c.schema, c.table);
                 if (target != nullptr && !target->enabled)
                     disabled = true; // stale until sync_tables copies it again
@@ -669,10 +674,43 @@ private:
         return it != targets_.end() ? it->second.get() : nullptr;
     }
 
+    // t_renamed (v_renamed) for MySQL table schema.table: the names PostgreSQL takes otherwise, as the
+    // copy records them; nullptr: the table is no longer replicated.
+    void RecordRenamed(const std::string &schema, const std::string &table,
+                       const ddl::MysqlTable *definition) {
+        const std::string id = std::to_string(source_id_);
+        SpiExecute(
+            "DELETE FROM sch_chameleon.t_renamed WHERE i_id_source = $1::bigint AND v_schema_mysql = $2 AND "
+            "v_table_mysql = $3",
+            {id, schema, table});
+        if (definition == nullptr)
+            return;
+        const auto insert = [&](const char *kind, const std::string &column, const ddl::PgNameResult &r) {
+            if (r.reason == ddl::RenameReason::kNone)
+                return;
+            SpiExecute(
+                "INSERT INTO sch_chameleon.t_renamed (i_id_source, v_kind, v_schema_mysql, v_table_mysql, "
+                "v_column_mysql, v_name_pg, v_why) VALUES ($1::bigint, $2, $3, $4, $5, $6, $7) "
+                "ON CONFLICT DO NOTHING",
+                {id, kind, schema, table, column, r.name, ddl::RenameReasonText(r.reason)});
+        };
+        const std::vector<config::Rename> &renames = source_.settings.rename;
+        insert("table", "", ddl::PgName(ddl::NameKind::kTable, schema, table, "", renames));
+        for (const ddl::MysqlColumn &col : definition->columns)
+            insert("column", col.name, ddl::PgName(ddl::NameKind::kColumn, schema, table, col.name, renames));
+    }
+
     // The catalogue side of one table change, in the batch's transaction.
     void RecordChange(const ddl::translate::TableChange &c) {
         using ddl::translate::ChangeKind;
         const std::string id = std::to_string(source_id_);
+        if (c.kind != ChangeKind::kTruncate && c.kind != ChangeKind::kStartReplicating) {
+            if (c.schema != c.new_schema || c.table != c.new_table)
+                RecordRenamed(c.schema, c.table, nullptr);
+            const bool gone = c.kind == ChangeKind::kDrop || c.kind == ChangeKind::kStopReplicating;
+            RecordRenamed(c.new_schema, c.new_table,
+                          gone || !c.definition.has_value() ? nullptr : &*c.definition);
+        }
         const auto before = PgNameOf(c.schema, c.table);
         const auto after = PgNameOf(c.new_schema, c.new_table);
         std::vector<std::string> columns, key;
@@ -784,9 +822,12 @@ private:
             t->columns = ParseTextArray(r[3].value_or("{}"));
             t->identity = ParseTextArray(r[4].value_or("{}"));
         }
-        for (auto &entry : targets_) {
-            if (present.count(entry.first) == 0)
-                entry.second->enabled = false; // dropped or no longer replicated
+        // Dropped or no longer replicated: gone (a table created again under the name is new).
+        for (auto it = targets_.begin(); it != targets_.end();) {
+            if (present.count(it->first) == 0)
+                it = targets_.erase(it);
+            else
+                ++it;
         }
     }
 
