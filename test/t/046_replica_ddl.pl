@@ -69,7 +69,7 @@ is(pq("SELECT columns FROM sch_chameleon.v_schema_registry WHERE source = 'src' 
     '[{"name": "id", "type": "int(11)"}, {"name": "note", "type": "varchar(20)"}, {"name": "v", "type": "bigint(20)"}]',
     "the registry keeps MySQL's column order and types");
 
-# ---- index names: unique per PostgreSQL schema, kept by a renamed table ----
+# ---- index names: unique per PostgreSQL schema; a renamed table's follow its name ----
 $mysql->sql(q{
     CREATE TABLE app.i1 (id INT PRIMARY KEY, a INT, KEY idx_a (a));
     CREATE TABLE app.i2 (id INT PRIMARY KEY, a INT, KEY idx_a (a));
@@ -82,8 +82,8 @@ is(wait_src(), 't', 'caught up after the index statements');
 is(pq("SELECT string_agg(c.relname || ':' || i.indrelid::regclass::text, ',' ORDER BY c.relname) FROM pg_index i "
     . "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid IN ('app_pg.i2'::regclass, 'app_pg.i3'::regclass) AND NOT i.indisprimary"),
     'idx_a:app_pg.i3', 'DROP INDEX on the second table dropped its own index (named i2_idx_a in PostgreSQL), not the first one\'s');
-is(pq("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'app_pg.i3'::regclass AND contype = 'p'"),
-    'PRIMARY KEY (id, a)', 'the primary key of a renamed table (still named i1_pkey) is dropped and made again');
+is(pq("SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'app_pg.i3'::regclass AND contype = 'p'"),
+    'i3_pkey PRIMARY KEY (id, a)', 'the primary key of a renamed table is dropped and made again');
 
 # ---- a crash between a statement and the rows after it ----
 $mysql->sql(q{ALTER TABLE app.k2 ADD COLUMN w VARCHAR(5) NOT NULL DEFAULT 'w'});

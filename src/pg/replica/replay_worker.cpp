@@ -594,6 +594,19 @@ private:
                     RecordChange(c);
             }
             registry_.Apply(t);
+            if (!disabled) {
+                // Index names as init_replica gives them, where renames and drops leave them free.
+                std::set<std::string> schemas;
+                for (const ddl::translate::TableChange &c : t.changes) {
+                    if (c.kind != ddl::translate::ChangeKind::kTruncate && !c.pg_schema.empty())
+                        schemas.insert(c.pg_schema);
+                    if (c.kind == ddl::translate::ChangeKind::kDrop ||
+                        c.kind == ddl::translate::ChangeKind::kRename)
+                        schemas.insert(PgNameOf(c.schema, c.table).first);
+                }
+                for (const std::string &schema : schemas)
+                    NormalizeIndexNames(schema);
+            }
         }
         RefreshTargets();
         ++ddl_;
@@ -660,6 +673,71 @@ private:
                 return name;
         }
         return index.size() <= 63 ? index : ddl::TruncateUtf8(pg_table, 30) + "_" + cut;
+    }
+
+    // PostgreSQL names indexes per schema and keeps them when a table is renamed, so a table renamed
+    // (gh-ost and pt-osc swap tables so) or created while a name was taken has other index names than
+    // init_replica would give. Each index of the replicated tables of pg_schema whose name init_replica
+    // would give otherwise gets that name, when it is free.
+    void NormalizeIndexNames(const std::string &pg_schema) {
+        const auto taken = [&](const std::string &name) {
+            return SpiQueryValue("SELECT 1 FROM pg_catalog.pg_class WHERE relnamespace = "
+                                 "pg_catalog.to_regnamespace($1) "
+                                 "AND relname = $2",
+                                 {pg_schema, name})
+                .has_value();
+        };
+        const auto stem_of = [](const std::string &name) {
+            size_t end = name.size();
+            while (end > 0 && name[end - 1] >= '0' && name[end - 1] <= '9')
+                --end;
+            return end < name.size() && end > 0 && name[end - 1] == '_' ? name.substr(0, end - 1) : name;
+        };
+        for (const ddl::MysqlTable *t : registry_.All()) {
+            const auto pg = PgNameOf(t->schema, t->name);
+            if (pg.first != pg_schema)
+                continue;
+            const std::string qualified = ddl::QualifiedName(pg.first, pg.second);
+            for (const SpiRow &r :
+                 SpiQuery("SELECT c.relname, i.indisprimary FROM pg_catalog.pg_index i JOIN "
+                          "pg_catalog.pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = "
+                          "pg_catalog.to_regclass($1) ORDER BY c.relname",
+                          {qualified})) {
+                const std::string name = r[0].value_or("");
+                std::string desired;
+                if (r[1] == SpiValue("t")) {
+                    desired = ddl::PrimaryKeyName(pg.second);
+                } else {
+                    // The MySQL index it holds: its own name, or <table>_<index> (a _N suffix aside).
+                    const std::string stem = stem_of(name);
+                    const ddl::MysqlIndex *match = nullptr;
+                    for (const ddl::MysqlIndex &index : t->indexes) {
+                        if (index.Primary())
+                            continue;
+                        if (index.name == name) {
+                            match = nullptr;
+                            desired.clear();
+                            break;
+                        }
+                        const std::string cut = ddl::TruncateUtf8(index.name, 30);
+                        const bool ends = stem.size() > cut.size() &&
+                                          stem.compare(stem.size() - cut.size(), cut.size(), cut) == 0 &&
+                                          stem[stem.size() - cut.size() - 1] == '_';
+                        if ((stem == index.name || ends) &&
+                            (match == nullptr || index.name.size() > match->name.size()))
+                            match = &index;
+                    }
+                    if (match != nullptr)
+                        desired = match->name.size() <= 63 ? match->name
+                                                           : ddl::TruncateUtf8(pg.second, 30) + "_" +
+                                                                 ddl::TruncateUtf8(match->name, 30);
+                }
+                if (desired.empty() || desired == name || taken(desired))
+                    continue;
+                SpiExecute("ALTER INDEX " + ddl::QualifiedName(pg.first, name) + " RENAME TO " +
+                           ddl::QuoteIdent(desired));
+            }
+        }
     }
 
     // The PostgreSQL (schema, table) of MySQL table schema.table under the source's mappings.
