@@ -13,7 +13,7 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
-our @EXPORT = qw(chameleon_node start_mariadb write_config db_conn_yaml fresh_copy compare_with_copy
+our @EXPORT = qw(chameleon_node start_mariadb write_config write_replica_config db_conn_yaml fresh_copy compare_with_copy
     table_structure compare_tables wait_for_source query_or_error poll_until);
 
 my $lib_dir = $ENV{CHAMELEON_TEST_LIB} // dirname(__FILE__);
@@ -52,6 +52,23 @@ sub db_conn_yaml {
     my ($mysql) = @_;
     my $port = $mysql->port;
     return qq{    db_conn:\n      host: "127.0.0.1"\n      port: "$port"\n      user: "root"\n      password: ""\n};
+}
+
+# The configuration of a replicating source `src` and of the source `check` whose copies
+# compare_tables / compare_with_copy compare it with: `mappings` => [[MySQL schema, src's schema,
+# check's schema], ...]; `src_extra` / `check_extra`: more keys of each (indented YAML lines).
+sub write_replica_config {
+    my ($node, $mysql, %args) = @_;
+    my $conn = db_conn_yaml($mysql);
+    my ($src, $check) = ('', '');
+    for my $m (@{ $args{mappings} }) {
+        $src .= "      $m->[0]: $m->[1]\n";
+        $check .= "      $m->[0]: $m->[2]\n";
+    }
+    return write_config($node, 'default',
+        "sources:\n  src:\n    type: mysql\n${conn}    schema_mappings:\n$src" . ($args{src_extra} // '')
+        . "  check:\n    type: mysql\n${conn}    my_server_id: 101\n    schema_mappings:\n$check"
+        . ($args{check_extra} // ''));
 }
 
 # A fresh copy of MySQL's data by the source `check` (added again, its `schemas` dropped first).

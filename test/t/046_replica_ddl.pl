@@ -20,9 +20,8 @@ $mysql->sql(q{
     INSERT INTO app.t VALUES (1, 1), (2, 2);
     INSERT INTO app.k VALUES (1, 1);
 });
-my $src = "sources:\n  src:\n    type: mysql\n" . db_conn_yaml($mysql) . "    schema_mappings:\n      app: app_pg\n";
-my $check = "  check:\n    type: mysql\n" . db_conn_yaml($mysql) . "    schema_mappings:\n      app: app_copy\n";
-write_config($node, 'default', $src . $check);
+my @mappings = (['app', 'app_pg', 'app_copy']);
+write_replica_config($node, $mysql, mappings => \@mappings);
 $node->safe_psql('postgres', "SELECT chameleon.add_source('src')");
 $node->safe_psql('postgres', "SELECT chameleon.init_replica('src')");
 $node->safe_psql('postgres', "SELECT chameleon.start_replica('src')");
@@ -128,7 +127,7 @@ is(pq("SELECT sql FROM sch_chameleon.v_errors WHERE table_name = 'n'"), 'ALTER T
 
 # ---- on_error_ddl: source; skip_transaction passes over the statement ----
 pq("SELECT chameleon.stop_replica('src')");
-write_config($node, 'default', $src . "    on_error_ddl: source\n" . $check);
+write_replica_config($node, $mysql, mappings => \@mappings, src_extra => "    on_error_ddl: source\n");
 pq("SELECT chameleon.start_replica('src')");
 $mysql->sql(q{
     ALTER TABLE app.k2 ADD SYSTEM VERSIONING;

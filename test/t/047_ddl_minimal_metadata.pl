@@ -26,19 +26,7 @@ $mysql->sql(q{
     INSERT INTO app.nokey VALUES (1, 'x'), (1, 'x');
 });
 
-my $conn = db_conn_yaml($mysql);
-write_config($node, 'default', <<"YAML");
-sources:
-  src:
-    type: mysql
-$conn    schema_mappings:
-      app: app_pg
-  check:
-    type: mysql
-$conn    my_server_id: 101
-    schema_mappings:
-      app: app_check
-YAML
+write_replica_config($node, $mysql, mappings => [['app', 'app_pg', 'app_check']]);
 $node->safe_psql('postgres', "SELECT chameleon.add_source('src')");
 $node->safe_psql('postgres', "SELECT chameleon.init_replica('src')");
 $mysql->sql("SET GLOBAL binlog_row_metadata = 'MINIMAL'");

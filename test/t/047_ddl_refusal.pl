@@ -33,21 +33,9 @@ $mysql->sql(q{
     INSERT INTO app.kept VALUES (1, 1);
 });
 
-my $conn = db_conn_yaml($mysql);
 sub config {
     my ($on_error_ddl) = @_;
-    write_config($node, 'default', <<"YAML");
-sources:
-  src:
-    type: mysql
-$conn    schema_mappings:
-      app: app_pg
-$on_error_ddl  check:
-    type: mysql
-$conn    my_server_id: 101
-    schema_mappings:
-      app: app_check
-YAML
+    write_replica_config($node, $mysql, mappings => [['app', 'app_pg', 'app_check']], src_extra => $on_error_ddl);
 }
 config('');
 $node->safe_psql('postgres', "SELECT chameleon.add_source('src')");

@@ -53,19 +53,7 @@ $mysql->sql(q{
     INSERT INTO app.restart VALUES (1, 1), (2, 2);
 });
 
-my $conn = db_conn_yaml($mysql);
-write_config($node, 'default', <<"YAML");
-sources:
-  src:
-    type: mysql
-$conn    schema_mappings:
-      app: app_pg
-  check:
-    type: mysql
-$conn    my_server_id: 101
-    schema_mappings:
-      app: app_check
-YAML
+write_replica_config($node, $mysql, mappings => [['app', 'app_pg', 'app_check']]);
 $node->safe_psql('postgres', "SELECT chameleon.add_source('src')");
 $node->safe_psql('postgres', "SELECT chameleon.init_replica('src')");
 my ($rc, $out, $err) = $node->psql('postgres', "SELECT chameleon.start_replica('src')");

@@ -74,24 +74,8 @@ $mysql->sql(qq{
     INSERT INTO other.inbound VALUES (1, 1), (2, 2);
 });
 
-my $conn = db_conn_yaml($mysql);
-write_config($node, 'default', <<"YAML");
-sources:
-  src:
-    type: mysql
-$conn    schema_mappings:
-      app: app_pg
-      app2: app2_pg
-      tpl: tpl_pg
-    skip_tables: [app.skipped]
-  check:
-    type: mysql
-$conn    my_server_id: 101
-    schema_mappings:
-      app: app_check
-      app2: app2_check
-      tpl: tpl_check
-YAML
+write_replica_config($node, $mysql, mappings => [map { [$_, "${_}_pg", "${_}_check"] } qw(app app2 tpl)],
+    src_extra => "    skip_tables: [app.skipped]\n");
 $node->safe_psql('postgres', "SELECT chameleon.add_source('src')");
 $node->safe_psql('postgres', "SELECT chameleon.init_replica('src')");
 my ($rc, $out, $err) = $node->psql('postgres', "SELECT chameleon.start_replica('src')");

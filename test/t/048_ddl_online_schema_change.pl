@@ -38,19 +38,7 @@ $mysql->sql(qq{
     INSERT INTO app.p (k, v) SELECT seq % 100, CONCAT('row ', seq) FROM app.seq_1_to_$rows;
 });
 
-my $conn = db_conn_yaml($mysql);
-write_config($node, 'default', <<"YAML");
-sources:
-  src:
-    type: mysql
-$conn    schema_mappings:
-      app: app_pg
-  check:
-    type: mysql
-$conn    my_server_id: 101
-    schema_mappings:
-      app: app_check
-YAML
+write_replica_config($node, $mysql, mappings => [['app', 'app_pg', 'app_check']]);
 $node->safe_psql('postgres', "SELECT chameleon.add_source('src')");
 $node->safe_psql('postgres', "SELECT chameleon.init_replica('src')");
 my ($rc, $out, $err) = $node->psql('postgres', "SELECT chameleon.start_replica('src')");

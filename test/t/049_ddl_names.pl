@@ -46,7 +46,6 @@ $mysql->sql(q{
     INSERT INTO shop.to_long VALUES (1, 1);
 });
 
-my $conn = db_conn_yaml($mysql);
 my $rename = <<'YAML';
     rename:
       shop.orders: orders_mysql
@@ -55,19 +54,8 @@ my $rename = <<'YAML';
       shop.later: later_pg
       shop.later.body: body_pg
 YAML
-write_config($node, 'default', <<"YAML");
-sources:
-  src:
-    type: mysql
-$conn    schema_mappings:
-      shop: shop_pg
-$rename  check:
-    type: mysql
-$conn    my_server_id: 101
-    schema_mappings:
-      shop: shop_check
-$rename
-YAML
+write_replica_config($node, $mysql, mappings => [['shop', 'shop_pg', 'shop_check']], src_extra => $rename,
+    check_extra => $rename);
 $node->safe_psql('postgres', "SELECT chameleon.add_source('src')");
 $node->safe_psql('postgres', "SELECT chameleon.init_replica('src')");
 my ($rc, $out, $err) = $node->psql('postgres', "SELECT chameleon.start_replica('src')");

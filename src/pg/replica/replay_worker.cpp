@@ -480,15 +480,20 @@ private:
     // A chameleon DDL row: t_query the MySQL statement, v_schema_name the query's database,
     // t_row_after {sql_mode, information_schema style}.
     void ApplyDdl(const LogRow &row) {
-        std::vector<std::string> info;
+        // The elements as C strings first (PostgreSQL calls only), then as C++ strings.
+        char **texts = nullptr;
+        int ntexts = 0;
         PgCall([&] {
             Datum *elems = nullptr;
             bool *nulls = nullptr;
-            int n = 0;
-            deconstruct_array(row.after, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-            for (int i = 0; i < n; ++i)
-                info.push_back(nulls[i] ? "" : TextDatumGetCString(elems[i]));
+            deconstruct_array(row.after, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &ntexts);
+            texts = static_cast<char **>(palloc(sizeof(char *) * (ntexts > 0 ? ntexts : 1)));
+            for (int i = 0; i < ntexts; ++i)
+                texts[i] = nulls[i] ? nullptr : TextDatumGetCString(elems[i]);
         });
+        std::vector<std::string> info;
+        for (int i = 0; i < ntexts; ++i)
+            info.emplace_back(texts[i] != nullptr ? texts[i] : "");
         const std::string sql = row.query != nullptr ? row.query : "";
         const std::string db = row.schema != nullptr ? row.schema : "";
         const std::string where = std::string(row.binlog_file != nullptr ? row.binlog_file : "?") + ":" +
@@ -542,8 +547,8 @@ private:
                           {pg_schema}))
                 names.Type(r[0].value_or(""));
         };
-        ctx.index_name = [](const std::string &pg_schema, const std::string &pg_table,
-                            const std::string &index) {
+        ctx.index_name = [this](const std::string &pg_schema, const std::string &pg_table,
+                                const std::string &index) {
             return ExistingIndexName(pg_schema, pg_table, index);
         };
         // The enum type a column has now (the copy may have named it enum_t_c_2 in a crowded schema).
@@ -595,17 +600,26 @@ private:
             }
             registry_.Apply(t);
             if (!disabled) {
-                // Index names as init_replica gives them, where renames and drops leave them free.
+                // Index names as init_replica gives them, where renames and drops leave them free:
+                // the whole schema after tables come, go or move, the table alone after an ALTER.
                 std::set<std::string> schemas;
+                std::set<std::pair<std::string, std::string>> altered;
                 for (const ddl::translate::TableChange &c : t.changes) {
-                    if (c.kind != ddl::translate::ChangeKind::kTruncate && !c.pg_schema.empty())
-                        schemas.insert(c.pg_schema);
-                    if (c.kind == ddl::translate::ChangeKind::kDrop ||
-                        c.kind == ddl::translate::ChangeKind::kRename)
+                    using ddl::translate::ChangeKind;
+                    if (c.kind == ChangeKind::kAlter)
+                        altered.insert({c.new_schema, c.new_table});
+                    else if (c.kind != ChangeKind::kTruncate && c.kind != ChangeKind::kStartReplicating) {
                         schemas.insert(PgNameOf(c.schema, c.table).first);
+                        if (!c.pg_schema.empty())
+                            schemas.insert(c.pg_schema);
+                    }
                 }
                 for (const std::string &schema : schemas)
-                    NormalizeIndexNames(schema);
+                    NormalizeIndexNames(schema, nullptr);
+                for (const auto &table : altered) {
+                    if (schemas.count(PgNameOf(table.first, table.second).first) == 0)
+                        NormalizeIndexNames(PgNameOf(table.first, table.second).first, &table);
+                }
             }
         }
         RefreshTargets();
@@ -633,17 +647,63 @@ private:
         ++ddl_;
     }
 
+    // The indexes of a PostgreSQL table: (name, "t" for the primary key).
+    static std::vector<SpiRow> IndexesOf(const std::string &pg_schema, const std::string &pg_table) {
+        return SpiQuery(
+            "SELECT c.relname, i.indisprimary FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
+            "ON c.oid = i.indexrelid WHERE i.indrelid = pg_catalog.to_regclass($1) ORDER BY c.relname",
+            {ddl::QualifiedName(pg_schema, pg_table)});
+    }
+
+    // The name init_replica gives to MySQL index `index` (not PRIMARY) of table pg_table when it is free.
+    static std::string DefaultIndexName(const std::string &pg_table, const std::string &index) {
+        return index.size() <= 63 ? index
+                                  : ddl::TruncateUtf8(pg_table, 30) + "_" + ddl::TruncateUtf8(index, 30);
+    }
+
+    // The MySQL index (not PRIMARY) of `table` that PostgreSQL index `pg_index` holds, by its name: the
+    // index's own name, or <some table>_<index> when that was taken, a _N suffix aside; the longest
+    // such MySQL name wins (by_k over k). nullptr: none.
+    static const ddl::MysqlIndex *IndexHeldBy(const std::string &pg_index, const ddl::MysqlTable &table) {
+        size_t end = pg_index.size();
+        while (end > 0 && pg_index[end - 1] >= '0' && pg_index[end - 1] <= '9')
+            --end;
+        const std::string stem = end < pg_index.size() && end > 0 && pg_index[end - 1] == '_'
+                                     ? pg_index.substr(0, end - 1)
+                                     : pg_index;
+        const ddl::MysqlIndex *match = nullptr;
+        for (const ddl::MysqlIndex &index : table.indexes) {
+            if (index.Primary())
+                continue;
+            if (index.name == pg_index)
+                return &index;
+            const std::string cut = ddl::TruncateUtf8(index.name, 30);
+            const bool ends = stem.size() > cut.size() &&
+                              stem.compare(stem.size() - cut.size(), cut.size(), cut) == 0 &&
+                              stem[stem.size() - cut.size() - 1] == '_';
+            if ((stem == index.name || ends) && (match == nullptr || index.name.size() > match->name.size()))
+                match = &index;
+        }
+        return match;
+    }
+
+    // The MySQL definition of PostgreSQL table pg_schema.pg_table in the registry (nullptr: none).
+    const ddl::MysqlTable *RegistryTableOf(const std::string &pg_schema, const std::string &pg_table) const {
+        for (const ddl::MysqlTable *t : registry_.All()) {
+            if (PgNameOf(t->schema, t->name) == std::make_pair(pg_schema, pg_table))
+                return t;
+        }
+        return nullptr;
+    }
+
     // The PostgreSQL index that holds MySQL index `index` of table pg_schema.pg_table. Index names
     // are unique per PostgreSQL schema, so the copy and earlier DDL may have named it otherwise
-    // than MySQL (table_index, a _2 suffix), and a renamed table keeps its indexes' names: the
-    // primary key is the table's primary key, another index the one of that table named after it.
-    static std::string ExistingIndexName(const std::string &pg_schema, const std::string &pg_table,
-                                         const std::string &index) {
-        std::vector<SpiRow> rows =
-            SpiQuery("SELECT c.relname, i.indisprimary FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c "
-                     "ON c.oid = "
-                     "i.indexrelid WHERE i.indrelid = pg_catalog.to_regclass($1) ORDER BY c.relname",
-                     {ddl::QualifiedName(pg_schema, pg_table)});
+    // than MySQL (table_index, a _2 suffix): the primary key is the table's primary key, another index
+    // the one of that table that holds it (IndexHeldBy). Translation asks before the statement
+    // runs, so the table has its name before the statement.
+    std::string ExistingIndexName(const std::string &pg_schema, const std::string &pg_table,
+                                  const std::string &index) const {
+        const std::vector<SpiRow> rows = IndexesOf(pg_schema, pg_table);
         if (index == "PRIMARY") {
             for (const SpiRow &r : rows) {
                 if (r[1] == SpiValue("t"))
@@ -651,88 +711,41 @@ private:
             }
             return ddl::PrimaryKeyName(pg_table);
         }
-        const std::string cut = ddl::TruncateUtf8(index, 30);
+        const ddl::MysqlTable *table = RegistryTableOf(pg_schema, pg_table);
         for (const SpiRow &r : rows) {
-            if (r[0] == SpiValue(index))
-                return index;
-        }
-        for (const SpiRow &r : rows) {
-            // <table>_<index>, <table>_<index>_2, <index>_2 ... (the table part may be an older name).
             const std::string name = r[0].value_or("");
-            size_t end = name.size();
-            while (end > 0 && name[end - 1] >= '0' && name[end - 1] <= '9')
-                --end;
-            if (end < name.size() && end > 0 && name[end - 1] == '_')
-                --end;
-            else
-                end = name.size();
-            const std::string stem = name.substr(0, end);
-            if (stem == index ||
-                (stem.size() > cut.size() && stem.compare(stem.size() - cut.size(), cut.size(), cut) == 0 &&
-                 stem[stem.size() - cut.size() - 1] == '_'))
+            if (name == index)
+                return index;
+            const ddl::MysqlIndex *held = table != nullptr ? IndexHeldBy(name, *table) : nullptr;
+            if (held != nullptr && held->name == index)
                 return name;
         }
-        return index.size() <= 63 ? index : ddl::TruncateUtf8(pg_table, 30) + "_" + cut;
+        return DefaultIndexName(pg_table, index);
     }
 
     // PostgreSQL names indexes per schema and keeps them when a table is renamed, so a table renamed
     // (gh-ost and pt-osc swap tables so) or created while a name was taken has other index names than
     // init_replica would give. Each index of the replicated tables of pg_schema whose name init_replica
-    // would give otherwise gets that name, when it is free.
-    void NormalizeIndexNames(const std::string &pg_schema) {
-        const auto taken = [&](const std::string &name) {
-            return SpiQueryValue("SELECT 1 FROM pg_catalog.pg_class WHERE relnamespace = "
-                                 "pg_catalog.to_regnamespace($1) "
-                                 "AND relname = $2",
-                                 {pg_schema, name})
-                .has_value();
-        };
-        const auto stem_of = [](const std::string &name) {
-            size_t end = name.size();
-            while (end > 0 && name[end - 1] >= '0' && name[end - 1] <= '9')
-                --end;
-            return end < name.size() && end > 0 && name[end - 1] == '_' ? name.substr(0, end - 1) : name;
-        };
+    // would give otherwise gets that name, when it is free. One query per table: run after DDL only.
+    // `only`: that MySQL table alone (nullptr: every table of the schema).
+    void NormalizeIndexNames(const std::string &pg_schema, const std::pair<std::string, std::string> *only) {
         for (const ddl::MysqlTable *t : registry_.All()) {
             const auto pg = PgNameOf(t->schema, t->name);
-            if (pg.first != pg_schema)
+            if (pg.first != pg_schema ||
+                (only != nullptr && (t->schema != only->first || t->name != only->second)))
                 continue;
-            const std::string qualified = ddl::QualifiedName(pg.first, pg.second);
-            for (const SpiRow &r :
-                 SpiQuery("SELECT c.relname, i.indisprimary FROM pg_catalog.pg_index i JOIN "
-                          "pg_catalog.pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = "
-                          "pg_catalog.to_regclass($1) ORDER BY c.relname",
-                          {qualified})) {
+            for (const SpiRow &r : IndexesOf(pg.first, pg.second)) {
                 const std::string name = r[0].value_or("");
                 std::string desired;
                 if (r[1] == SpiValue("t")) {
                     desired = ddl::PrimaryKeyName(pg.second);
-                } else {
-                    // The MySQL index it holds: its own name, or <table>_<index> (a _N suffix aside).
-                    const std::string stem = stem_of(name);
-                    const ddl::MysqlIndex *match = nullptr;
-                    for (const ddl::MysqlIndex &index : t->indexes) {
-                        if (index.Primary())
-                            continue;
-                        if (index.name == name) {
-                            match = nullptr;
-                            desired.clear();
-                            break;
-                        }
-                        const std::string cut = ddl::TruncateUtf8(index.name, 30);
-                        const bool ends = stem.size() > cut.size() &&
-                                          stem.compare(stem.size() - cut.size(), cut.size(), cut) == 0 &&
-                                          stem[stem.size() - cut.size() - 1] == '_';
-                        if ((stem == index.name || ends) &&
-                            (match == nullptr || index.name.size() > match->name.size()))
-                            match = &index;
-                    }
-                    if (match != nullptr)
-                        desired = match->name.size() <= 63 ? match->name
-                                                           : ddl::TruncateUtf8(pg.second, 30) + "_" +
-                                                                 ddl::TruncateUtf8(match->name, 30);
+                } else if (const ddl::MysqlIndex *held = IndexHeldBy(name, *t)) {
+                    desired = DefaultIndexName(pg.second, held->name);
                 }
-                if (desired.empty() || desired == name || taken(desired))
+                if (desired.empty() || desired == name ||
+                    SpiQueryValue("SELECT 1 FROM pg_catalog.pg_class WHERE relnamespace = "
+                                  "pg_catalog.to_regnamespace($1) AND relname = $2",
+                                  {pg_schema, desired}))
                     continue;
                 SpiExecute("ALTER INDEX " + ddl::QualifiedName(pg.first, name) + " RENAME TO " +
                            ddl::QuoteIdent(desired));
